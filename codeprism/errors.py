@@ -1,0 +1,67 @@
+"""Recorded errors (a file or repo that could not be processed) and the CLI error hierarchy.
+
+A `Problem` is data: it becomes an `errors` row and the sweep goes on. A `CodeprismError` is
+control flow: it stops a command with a clear message and an exit code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Stage(str, Enum):
+    RESOLVE = "resolve"
+    CLONE = "clone"
+    ANALYZE = "analyze"
+    WRITE = "write"
+
+
+class ProblemKind(str, Enum):
+    NOT_FOUND = "not_found"
+    UNREACHABLE = "unreachable"
+    EMPTY_REPOSITORY = "empty_repository"
+    BINARY = "binary"
+    TOO_LARGE = "too_large"
+    DECODE = "decode"
+    PARSE = "parse"
+    SYMLINK_OUTSIDE = "symlink_outside"
+    TIMEOUT = "timeout"
+    ANALYZER_FAILED = "analyzer_failed"
+    INTERNAL = "internal"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something that was skipped, with the reason a person can act on."""
+
+    stage: Stage
+    kind: ProblemKind
+    reason: str
+    path: str | None = None
+    analyzer: str | None = None
+
+
+# Exit codes of the CLI (DESIGN.md): 0 clean, 1 findings at or above --fail-on, 2 error.
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+
+class CodeprismError(Exception):
+    """An error that ends a command with a clear message (no traceback unless --debug)."""
+
+    exit_code = EXIT_ERROR
+
+
+class ConfigError(CodeprismError):
+    """Bad arguments or configuration."""
+
+
+class SourceError(CodeprismError):
+    """A repository could not be resolved or fetched; carries the recorded kind."""
+
+    def __init__(self, kind: ProblemKind, reason: str) -> None:
+        super().__init__(reason)
+        self.kind = kind
+        self.reason = reason

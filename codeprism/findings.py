@@ -1,0 +1,151 @@
+"""The Finding contract shared by every table, output format and PR comment.
+
+A finding is frozen: once an analyzer reports it, nothing changes it but `dataclasses.replace`,
+so a finding can be hashed, deduplicated and compared across runs safely.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is worse; used for sorting and for `--fail-on`."""
+        return _SEVERITY_RANK[self]
+
+    @classmethod
+    def parse(cls, value: str) -> Severity:
+        try:
+            return cls(value.strip().lower())
+        except ValueError:
+            allowed = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown severity {value!r}; expected one of: {allowed}") from None
+
+
+_SEVERITY_RANK = {
+    Severity.CRITICAL: 4,
+    Severity.HIGH: 3,
+    Severity.MEDIUM: 2,
+    Severity.LOW: 1,
+    Severity.INFO: 0,
+}
+
+
+class Source(str, Enum):
+    STATIC = "static"
+    LLM = "llm"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem at one place in one repository.
+
+    `snippet` is the flagged code as stored (redacted for secrets); the fingerprint is
+    derived from it, never from line numbers, so a finding keeps its identity when the code
+    around it moves or is reformatted.
+    """
+
+    rule_id: str
+    analyzer: str
+    file_path: str
+    start_line: int
+    end_line: int
+    severity: Severity
+    title: str
+    repo: str = ""
+    org: str | None = None
+    commit_sha: str | None = None
+    confidence: float = 1.0
+    description: str = ""
+    suggested_fix: str | None = None
+    cwe: str | None = None
+    snippet: str = ""
+    source: Source = Source.STATIC
+    agent: str | None = None
+    model: str | None = None
+    prompt_version: str | None = None
+    fingerprint: str = ""
+
+    def __post_init__(self) -> None:
+        if self.start_line < 1 or self.end_line < self.start_line:
+            raise ValueError(
+                f"{self.file_path}: invalid line range {self.start_line}-{self.end_line}"
+            )
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"confidence {self.confidence} is outside [0, 1]")
+
+    @property
+    def location(self) -> str:
+        return f"{self.file_path}:{self.start_line}"
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalise_code(code: str) -> str:
+    """Drop all whitespace so that reformatting does not change a fingerprint."""
+    return _WHITESPACE.sub("", code)
+
+
+def fingerprint(rule_id: str, repo: str, file_path: str, code: str, occurrence: int = 0) -> str:
+    """Stable identity of a finding across runs: rule, repo, path and normalised code.
+
+    `occurrence` tells apart identical code flagged twice by the same rule in one file (the
+    n-th such finding, counted top-down), so two equal lines never share an identity.
+    """
+    key = "\x1f".join([rule_id, repo, file_path, normalise_code(code), str(occurrence)])
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def with_fingerprints(findings: Iterable[Finding]) -> list[Finding]:
+    """Give each finding its fingerprint, numbering repeats of the same code top-down."""
+    ordered = sorted(findings, key=lambda f: (f.file_path, f.start_line, f.rule_id, f.end_line))
+    seen: Counter[tuple[str, str, str]] = Counter()
+    result = []
+    for finding in ordered:
+        key = (finding.rule_id, finding.file_path, normalise_code(finding.snippet))
+        occurrence = seen[key]
+        seen[key] += 1
+        result.append(
+            replace(
+                finding,
+                fingerprint=fingerprint(
+                    finding.rule_id, finding.repo, finding.file_path, finding.snippet, occurrence
+                ),
+            )
+        )
+    return result
+
+
+def finding_id(run_id: str, fingerprint_: str) -> str:
+    """Unique within a run: a fingerprint occurs at most once per run."""
+    return hashlib.sha256(f"{run_id}\x1f{fingerprint_}".encode()).hexdigest()[:32]
+
+
+def at_or_above(findings: Iterable[Finding], threshold: Severity) -> list[Finding]:
+    return [f for f in findings if f.severity.rank >= threshold.rank]
+
+
+def finding_from_record(record: dict[str, Any]) -> Finding:
+    """Rebuild a Finding from a warehouse row (extra run columns are ignored)."""
+    fields = {name: record.get(name) for name in Finding.__dataclass_fields__}
+    fields["severity"] = Severity(fields["severity"])
+    fields["source"] = Source(fields["source"])
+    fields["confidence"] = float(fields["confidence"])
+    for text_field in ("repo", "description", "snippet", "fingerprint"):
+        fields[text_field] = fields[text_field] or ""
+    return Finding(**fields)

@@ -1,0 +1,19 @@
+# Sourced by the other scripts: create .venv and install codeprism with its dev tools.
+# Needs only python3.11 and git; pip re-installs nothing when the environment is current.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+PYTHON=${PYTHON:-python3.11}
+command -v "$PYTHON" >/dev/null || PYTHON=python3
+if [ ! -x .venv/bin/python ]; then
+  echo "creating .venv with $PYTHON" >&2
+  "$PYTHON" -m venv .venv
+fi
+stamp=.venv/.codeprism-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "installing codeprism and its dependencies into .venv (first run takes a few minutes)" >&2
+  .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "is ignored" >&2 || true
+  .venv/bin/python -m pip install -q -e ".[dev]" 2>&1 | grep -v "is ignored" >&2 || true
+  .venv/bin/python -c "import codeprism, ray, deltalake" || { echo "install failed" >&2; exit 2; }
+  touch "$stamp"
+fi
+export PATH="$PWD/.venv/bin:$PATH"
