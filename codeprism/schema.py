@@ -63,6 +63,7 @@ FINDINGS = pa.schema(
         pa.field("run_date", pa.date32(), nullable=False),
         pa.field("org", pa.string()),
         pa.field("repo", pa.string(), nullable=False),
+        pa.field("repo_id", pa.string()),  # links to repos.repo_id; null for online reviews
         pa.field("commit_sha", pa.string()),
         pa.field("file_path", pa.string(), nullable=False),
         pa.field("start_line", pa.int64(), nullable=False),

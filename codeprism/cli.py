@@ -1,0 +1,67 @@
+"""The `codeprism` command line.
+
+Exit codes (DESIGN.md): 0 clean, 1 findings at or above --fail-on, 2 error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from codeprism import __version__
+from codeprism.corpus import DEMO_PROJECTS, prepare_corpus
+from codeprism.errors import CodeprismError
+
+
+def _audit(argv: Sequence[str]) -> int:
+    # The audit is a Ray job; the CLI is its front door (the one place the core reaches jobs/).
+    from jobs.audit import main as audit_main
+
+    return audit_main(argv)
+
+
+def _demo(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="codeprism demo",
+        description="Download real public projects from PyPI and audit them.",
+    )
+    parser.add_argument("--warehouse", default="./warehouse")
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=Path(os.environ.get("CODEPRISM_CACHE", "~/.cache/codeprism")).expanduser(),
+    )
+    args, rest = parser.parse_known_args(argv)
+    try:
+        projects = prepare_corpus(DEMO_PROJECTS, args.cache_dir / "corpus")
+    except CodeprismError as exc:
+        print(f"codeprism demo: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    audit_argv = [str(p) for p in projects] + ["--warehouse", args.warehouse, *rest]
+    return _audit(audit_argv)
+
+
+COMMANDS = {
+    "audit": (_audit, "audit repositories, paths or a GitHub organisation into the warehouse"),
+    "demo": (_demo, "download a few real public projects from PyPI and audit them"),
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("--version", "-V"):
+        print(f"codeprism {__version__}")
+        return 0
+    if not argv or argv[0] not in COMMANDS:
+        usage = "\n".join(f"  {name:<8} {help_}" for name, (_, help_) in COMMANDS.items())
+        print(f"usage: codeprism COMMAND [ARGS]\n\ncommands:\n{usage}", file=sys.stderr)
+        return 0 if argv[:1] in (["-h"], ["--help"]) else 2
+    command, _ = COMMANDS[argv[0]]
+    return command(argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""A corpus of real public code: source distributions of well-known projects from PyPI.
+
+Used by the demo audit, the tests and the benchmarks, so that codeprism is exercised on code
+nobody here wrote. Downloads go through pip (the one registry client this project relies on)
+and are cached; archives are unpacked with tarfile's "data" filter, which refuses absolute
+paths, `..` and links that leave the destination.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tarfile
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from codeprism.errors import CodeprismError
+
+# Pure-Python projects of different shapes and sizes, pinned so results are reproducible.
+DEMO_PROJECTS: tuple[str, ...] = (
+    "six==1.16.0",
+    "idna==3.7",
+    "itsdangerous==2.2.0",
+    "click==8.1.7",
+    "packaging==24.1",
+    "attrs==24.2.0",
+    "requests==2.32.3",
+    "jinja2==3.1.4",
+)
+EXTRA_PROJECTS: tuple[str, ...] = (
+    "flask==3.0.3",
+    "markupsafe==2.1.5",
+    "urllib3==2.2.2",
+    "certifi==2024.8.30",
+)
+
+
+def _archive_for(requirement: str, downloads: Path) -> Path | None:
+    name, _, version = requirement.partition("==")
+    stem = f"{name}-{version}".lower().replace("_", "-")
+    for archive in downloads.iterdir():
+        if archive.name.lower().replace("_", "-").startswith(stem + "."):
+            return archive
+    return None
+
+
+def download_sdists(requirements: Sequence[str], downloads: Path) -> list[Path]:
+    """Download (once) the source distribution of each `name==version`."""
+    downloads.mkdir(parents=True, exist_ok=True)
+    missing = [r for r in requirements if _archive_for(r, downloads) is None]
+    if missing:
+        print(f"downloading {len(missing)} source distributions from PyPI", file=sys.stderr)
+        names = ",".join(r.partition("==")[0] for r in missing)
+        command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps"]
+        command += ["--no-binary", names, "--dest", str(downloads), *missing]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise CodeprismError(f"pip download failed: {done.stderr.strip()[-2000:]}")
+    archives = []
+    for requirement in requirements:
+        archive = _archive_for(requirement, downloads)
+        if archive is None:
+            raise CodeprismError(f"no source distribution found for {requirement}")
+        archives.append(archive)
+    return archives
+
+
+def unpack(archive: Path, destination: Path) -> Path:
+    """Unpack an sdist into `destination/<name-version>` (once) and return that directory."""
+    name = archive.name
+    for suffix in (".tar.gz", ".tgz", ".zip"):
+        name = name.removesuffix(suffix)
+    target = destination / name
+    if target.is_dir():
+        return target
+    staging = destination / f".{name}.partial"
+    staging.mkdir(parents=True, exist_ok=True)
+    if archive.suffix == ".zip":
+        with zipfile.ZipFile(archive) as zipped:
+            for member in zipped.namelist():
+                if member.startswith("/") or ".." in Path(member).parts:
+                    raise CodeprismError(f"{archive.name}: unsafe path {member!r}")
+            zipped.extractall(staging)
+    else:
+        with tarfile.open(archive) as tar:
+            tar.extractall(staging, filter="data")
+    # sdists hold one top-level directory; make it the project root.
+    entries = list(staging.iterdir())
+    root = entries[0] if len(entries) == 1 and entries[0].is_dir() else staging
+    root.rename(target)
+    if staging.exists():
+        staging.rmdir()
+    return target
+
+
+def prepare_corpus(requirements: Sequence[str], cache_dir: Path) -> list[Path]:
+    """Download and unpack the projects; returns one directory per project."""
+    archives = download_sdists(requirements, cache_dir / "sdists")
+    return [unpack(archive, cache_dir / "projects") for archive in archives]

@@ -1,0 +1,391 @@
+"""Org-wide static audit as a Ray Data pipeline.
+
+    python -m jobs.audit PATH|URL ... [--org NAME] [--warehouse URI] [--run-id ID] ...
+    ray job submit --runtime-env cluster/runtime_env.yaml -- python -m jobs.audit --org NAME
+
+Stages: resolve and clone (I/O tasks) -> analyze (CPU actor pool, analyzers loaded once
+per actor) -> the driver streams each repo's rows into the warehouse as they arrive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from codeprism import __version__
+from codeprism.analysis import AnalysisConfig, AnalyzerSuite
+from codeprism.audit import AuditSummary, RepoResult, ResolvedRepo, RunContext, analyze, resolve
+from codeprism.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, CodeprismError, ConfigError
+from codeprism.findings import Severity, at_or_above, finding_from_record
+from codeprism.formatters import render
+from codeprism.schema import RUNS
+from codeprism.sources import GitHubConfig, OrgFilter, RepoSpec, list_org_repos, spec_from_target
+from codeprism.warehouse import PriorAudit, Warehouse, sql_literal, versions_key
+
+log = logging.getLogger("codeprism.audit")
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    """Everything one audit needs, parsed once from the command line."""
+
+    targets: tuple[str, ...]
+    org: str | None
+    github: GitHubConfig
+    org_filter: OrgFilter
+    warehouse: str
+    run_id: str
+    full: bool
+    address: str | None
+    analysis: AnalysisConfig
+    cache_dir: Path
+    workers: int | None
+    fmt: str
+    output: Path | None
+    fail_on: Severity | None
+    progress: bool = True
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("targets", nargs="*", metavar="PATH|URL", help="repositories to audit")
+    parser.add_argument("--org", help="audit every repository of this GitHub organisation")
+    parser.add_argument(
+        "--github-url",
+        default=os.environ.get("CODEPRISM_GITHUB_URL", "https://api.github.com"),
+        help="GitHub API base URL (GitHub Enterprise: https://HOST/api/v3)",
+    )
+    parser.add_argument("--include-archived", action="store_true")
+    parser.add_argument("--include-forks", action="store_true")
+    parser.add_argument("--language", action="append", default=[], help="only these languages")
+    parser.add_argument("--topic", action="append", default=[], help="only repos with a topic")
+    parser.add_argument("--warehouse", default="./warehouse", help="warehouse URI")
+    parser.add_argument("--run-id", help="re-use to resume a run; default: a new timestamp id")
+    parser.add_argument("--full", action="store_true", help="re-audit unchanged repositories")
+    parser.add_argument("--address", help="join this Ray cluster (default: a local Ray)")
+    parser.add_argument("--workers", type=int, help="analysis actors (default: one per CPU)")
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=Path(os.environ.get("CODEPRISM_CACHE", "~/.cache/codeprism")).expanduser(),
+        help="where git URLs are cloned and kept between runs",
+    )
+    parser.add_argument(
+        "--analyzers",
+        default=",".join(AnalysisConfig().analyzers),
+        help="comma-separated analyzers",
+    )
+    parser.add_argument("--file-timeout", type=float, default=AnalysisConfig().file_timeout_s)
+    parser.add_argument("--max-file-bytes", type=int, default=AnalysisConfig().max_file_bytes)
+    parser.add_argument("--format", dest="fmt", default="table", choices=["table", "json", "sarif"])
+    parser.add_argument("--output", type=Path, help="write the report here instead of stdout")
+    parser.add_argument("--fail-on", choices=[s.value for s in Severity])
+    parser.add_argument("--no-progress", action="store_true")
+
+
+def options_from_args(args: argparse.Namespace) -> AuditOptions:
+    if not args.targets and not args.org:
+        raise ConfigError("nothing to audit: give paths or git URLs, or --org NAME")
+    token = os.environ.get("CODEPRISM_GITHUB_TOKEN") or os.environ.get("GITHUB_TOKEN")
+    return AuditOptions(
+        targets=tuple(args.targets),
+        org=args.org,
+        github=GitHubConfig(base_url=args.github_url, token=token),
+        org_filter=OrgFilter(
+            include_archived=args.include_archived,
+            include_forks=args.include_forks,
+            languages=tuple(args.language),
+            topics=tuple(args.topic),
+        ),
+        warehouse=args.warehouse,
+        run_id=args.run_id or datetime.now(UTC).strftime("run-%Y%m%dT%H%M%SZ"),
+        full=args.full,
+        address=args.address,
+        analysis=AnalysisConfig(
+            analyzers=tuple(a.strip() for a in args.analyzers.split(",") if a.strip()),
+            file_timeout_s=args.file_timeout,
+            max_file_bytes=args.max_file_bytes,
+        ),
+        cache_dir=args.cache_dir,
+        workers=args.workers,
+        fmt=args.fmt,
+        output=args.output,
+        fail_on=Severity(args.fail_on) if args.fail_on else None,
+        progress=not args.no_progress,
+    )
+
+
+def collect_specs(options: AuditOptions) -> list[RepoSpec]:
+    specs = [spec_from_target(t) for t in options.targets]
+    if options.org:
+        specs += list_org_repos(options.org, options.github, options.org_filter)
+    unique: dict[str, RepoSpec] = {}
+    for spec in specs:
+        unique.setdefault(spec.repo_id, spec)
+    return list(unique.values())
+
+
+class Analyze:
+    """The analysis actor: loads the analyzers once and audits one repo per call."""
+
+    def __init__(
+        self, config: AnalysisConfig, ctx: RunContext, cache_dir: Path, token: str | None
+    ) -> None:
+        self.suite = AnalyzerSuite(config)
+        self.ctx = ctx
+        self.cache_dir = cache_dir
+        self.token = token
+
+    def __call__(self, batch: pa.Table) -> pa.Table:
+        results = []
+        for row in batch.to_pylist():
+            resolved = ResolvedRepo.from_row(row)
+            results.append(
+                analyze(self.suite, resolved, self.ctx, self.cache_dir, self.token).to_row()
+            )
+        return pa.Table.from_pylist(results)
+
+
+def _ray_init(address: str | None) -> None:
+    import ray
+
+    if ray.is_initialized():
+        return
+    # Ray's own chatter would drown the progress line; errors still reach the log.
+    ray.init(
+        address=address,
+        include_dashboard=False,
+        logging_level=logging.WARNING,
+        log_to_driver=False,
+    )
+
+
+def run_pipeline(
+    specs: Sequence[RepoSpec],
+    options: AuditOptions,
+    ctx: RunContext,
+    prior: dict[str, PriorAudit],
+    token: str | None,
+) -> Iterator[RepoResult]:
+    """Yield each repo's result as soon as the pipeline produces it."""
+    import ray
+    import ray.data
+
+    data_context = ray.data.DataContext.get_current()
+    data_context.enable_progress_bars = False
+    data_context.print_on_execution_start = False
+
+    def resolve_row(row: dict[str, Any]) -> dict[str, Any]:
+        spec = RepoSpec.model_validate_json(row["spec"])
+        return resolve(
+            spec,
+            cache_dir=options.cache_dir,
+            token=token,
+            prior=prior.get(spec.repo_id),
+            analyzer_versions=ctx.analyzer_versions,
+            full=options.full,
+        ).to_row()
+
+    cpus = int(ray.cluster_resources().get("CPU", 1))
+    workers = options.workers or max(1, min(cpus, len(specs)))
+    items = [{"spec": s.model_dump_json()} for s in specs]
+    dataset = (
+        ray.data.from_items(items, override_num_blocks=len(items))
+        .map(resolve_row, num_cpus=0.25, concurrency=max(1, min(8, len(items))))
+        .map_batches(
+            Analyze,
+            fn_constructor_args=(options.analysis, ctx, options.cache_dir, token),
+            batch_size=1,
+            batch_format="pyarrow",
+            concurrency=(1, workers),
+            num_cpus=1,
+        )
+    )
+    for batch in dataset.iter_batches(batch_size=1, batch_format="pyarrow"):
+        for row in batch.to_pylist():
+            yield RepoResult.from_row(row)
+
+
+class ResultWriter:
+    """Buffers a few repos' results and writes them to the warehouse exactly once each."""
+
+    def __init__(self, warehouse: Warehouse, run_id: str, already_done: set[str]) -> None:
+        self.warehouse = warehouse
+        self.run_id = run_id
+        self.seen = set(already_done)
+        self.pending: list[RepoResult] = []
+        self.pending_findings = 0
+        self.last_flush = time.monotonic()
+
+    def add(self, result: RepoResult) -> bool:
+        """Queue a result; False when this repo was already written (a retried task)."""
+        if result.repo_id in self.seen:
+            return False
+        self.seen.add(result.repo_id)
+        self.pending.append(result)
+        self.pending_findings += result.findings.num_rows
+        # Bounded buffer: memory stays flat however many repos the run has.
+        if (
+            len(self.pending) >= 16
+            or self.pending_findings >= 50_000
+            or time.monotonic() - self.last_flush > 10
+        ):
+            self.flush()
+        return True
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        self.warehouse.write_repo_results(
+            self.run_id,
+            [r.repo_id for r in self.pending],
+            repos=pa.concat_tables([r.repos for r in self.pending]),
+            findings=pa.concat_tables([r.findings for r in self.pending]),
+            errors=pa.concat_tables([r.errors for r in self.pending]),
+        )
+        self.pending = []
+        self.pending_findings = 0
+        self.last_flush = time.monotonic()
+
+
+def _run_context(warehouse: Warehouse, run_id: str, versions: str) -> RunContext:
+    existing = warehouse.read("runs", f"run_id = {sql_literal(run_id)}").to_pylist()
+    if existing:  # resuming: keep the run's date so its partition does not move
+        return RunContext(run_id, existing[0]["run_date"], existing[0]["started_at"], versions)
+    now = datetime.now(UTC)
+    return RunContext(run_id, now.date(), now, versions)
+
+
+def _write_run(warehouse: Warehouse, ctx: RunContext, status: str, targets: int) -> None:
+    counts = warehouse.query(
+        "SELECT status, COUNT(*) AS n, SUM(COALESCE(findings, 0)) AS f FROM repos "
+        f"WHERE run_id = {sql_literal(ctx.run_id)} GROUP BY status",
+        ["repos"],
+    ).to_pylist()
+    by_status = {row["status"]: row for row in counts}
+    row = {
+        "run_id": ctx.run_id,
+        "run_date": ctx.run_date,
+        "started_at": ctx.started_at,
+        "finished_at": datetime.now(UTC) if status != "running" else None,
+        "status": status,
+        "targets": targets,
+        "repos_audited": by_status.get("audited", {}).get("n", 0),
+        "repos_skipped": by_status.get("skipped", {}).get("n", 0),
+        "repos_failed": by_status.get("failed", {}).get("n", 0),
+        "findings": sum(int(r["f"] or 0) for r in counts),
+        "analyzer_versions": ctx.analyzer_versions,
+        "codeprism_version": __version__,
+        "schema_version": 1,
+    }
+    warehouse.write_run(pa.Table.from_pylist([row], schema=RUNS))
+
+
+def current_findings(warehouse: Warehouse, run_id: str) -> pa.Table:
+    """Findings of the run, plus those of skipped repos as of the run that last audited them."""
+    run = sql_literal(run_id)
+    return warehouse.query(
+        "SELECT f.* FROM findings f WHERE f.run_id = "
+        + run
+        + " UNION ALL SELECT f.* FROM findings f JOIN repos r ON f.repo_id = r.repo_id "
+        "AND f.run_id = r.previous_run_id WHERE r.run_id = " + run + " AND r.status = 'skipped'",
+        ["findings", "repos"],
+    )
+
+
+def run_audit(options: AuditOptions) -> tuple[int, dict[str, Any]]:
+    """Run the audit end to end; returns the exit code and the summary."""
+    started = time.monotonic()
+    warehouse = Warehouse(options.warehouse)
+    warehouse.ensure_tables()
+    specs = collect_specs(options)
+    if not specs:
+        raise ConfigError("no repositories matched")
+    suite = AnalyzerSuite(options.analysis)
+    versions = versions_key(suite.versions)
+    suite.close()
+    ctx = _run_context(warehouse, options.run_id, versions)
+    done = warehouse.done_repo_ids(ctx.run_id)
+    todo = [s for s in specs if s.repo_id not in done]
+    summary = AuditSummary(targets=len(todo))
+    _say(options, f"run {ctx.run_id}: {len(specs)} repositories, {len(done)} already done")
+    _write_run(warehouse, ctx, "running", len(specs))
+    if todo:
+        _ray_init(options.address)
+        pipeline_started = time.monotonic()
+        writer = ResultWriter(warehouse, ctx.run_id, done)
+        prior = warehouse.prior_audits(ctx.run_id)
+        for result in run_pipeline(todo, options, ctx, prior, options.github.token_value()):
+            if writer.add(result):
+                summary.add(result)
+                _say(options, summary.progress_line())
+        writer.flush()
+        log.debug("pipeline took %.1fs", time.monotonic() - pipeline_started)
+    _write_run(warehouse, ctx, "succeeded", len(specs))
+    duration = time.monotonic() - started
+    report = current_findings(warehouse, ctx.run_id)
+    findings = [finding_from_record(r) for r in report.to_pylist()]
+    summary_data = summary.as_dict(duration) | {"run_id": ctx.run_id}
+    _emit_report(options, findings, summary, summary_data, duration)
+    if options.fail_on and at_or_above(findings, options.fail_on):
+        return EXIT_FINDINGS, summary_data
+    return EXIT_OK, summary_data
+
+
+def _emit_report(
+    options: AuditOptions,
+    findings: list[Any],
+    summary: AuditSummary,
+    summary_data: dict[str, Any],
+    duration: float,
+) -> None:
+    if options.fmt == "table":
+        print(summary.render(duration), file=sys.stderr if options.output else sys.stdout)
+        if options.output:
+            options.output.write_text(
+                render(findings, "table", tool_version=__version__, summary=summary_data)
+            )
+        return
+    document = render(findings, options.fmt, tool_version=__version__, summary=summary_data)
+    print(summary.render(duration), file=sys.stderr)
+    if options.output:
+        options.output.write_text(document)
+    else:
+        print(document)
+
+
+def _say(options: AuditOptions, message: str) -> None:
+    if options.progress:
+        print(message, file=sys.stderr, flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="codeprism audit", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING)
+    try:
+        code, _ = run_audit(options_from_args(args))
+        return code
+    except CodeprismError as exc:
+        if args.debug:
+            raise
+        print(f"codeprism audit: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("codeprism audit: interrupted; re-run with the same --run-id to resume", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())
