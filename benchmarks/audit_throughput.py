@@ -1,0 +1,172 @@
+"""Audit throughput: the Ray audit side by side with the bare analyzers on the same cores.
+
+    python benchmarks/audit_throughput.py [--repeats 3] [--sizes 4,12]
+
+For each size (number of real public projects from PyPI) it runs, in one process each:
+- baseline: the same AnalyzerSuite over the same repos, in a multiprocessing pool with one
+  worker per core, results discarded;
+- audit: `run_audit` into a fresh warehouse, with Ray already started (cluster start is
+  excluded from the timing, as the target says).
+It prints median wall times, the ratio audit/baseline, lines per second, and the peak RSS of
+the audit's driver and of one analysis actor (with its analyzer child processes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from codeprism.analysis import AnalysisConfig, AnalyzerSuite
+from codeprism.corpus import DEMO_PROJECTS, EXTRA_PROJECTS, prepare_corpus
+
+CACHE = Path(os.environ.get("CODEPRISM_CACHE", "~/.cache/codeprism")).expanduser()
+_suite: AnalyzerSuite | None = None
+
+
+def _init_worker() -> None:
+    global _suite
+    _suite = AnalyzerSuite(AnalysisConfig())
+
+
+def _ready(_: int) -> bool:
+    time.sleep(0.5)  # long enough that every worker takes one
+    return _suite is not None
+
+
+def _analyze(root: str) -> tuple[int, int]:
+    assert _suite is not None
+    result = _suite.analyze(Path(root), Path(root).name)
+    return result.inventory.lines, len(result.findings)
+
+
+def run_baseline(roots: list[Path]) -> dict[str, Any]:
+    with get_context("spawn").Pool(os.cpu_count(), initializer=_init_worker) as pool:
+        # Load the analyzers in every worker before the clock starts, as Ray's actors do.
+        pool.map(_ready, range(os.cpu_count() or 1), chunksize=1)
+        started = time.perf_counter()
+        results = pool.map(_analyze, [str(r) for r in roots], chunksize=1)
+        seconds = time.perf_counter() - started
+    return {
+        "seconds": seconds,
+        "lines": sum(r[0] for r in results),
+        "findings": sum(r[1] for r in results),
+    }
+
+
+class ActorMemory:
+    """Samples the RSS of analysis actors (and their children) while the audit runs."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for proc in psutil.process_iter(["cmdline"]):
+                try:
+                    if "MapWorker" not in " ".join(proc.info["cmdline"] or []):
+                        continue
+                    family = [proc, *proc.children(recursive=True)]
+                    self.peak = max(self.peak, sum(p.memory_info().rss for p in family))
+                except psutil.Error:
+                    continue
+            time.sleep(0.2)
+
+    def __enter__(self) -> ActorMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run_audit_once(roots: list[Path]) -> dict[str, Any]:
+    import ray
+
+    from jobs.audit import main as audit_main
+
+    ray.init(include_dashboard=False, log_to_driver=False)  # one per core, like the baseline
+    with tempfile.TemporaryDirectory() as tmp, ActorMemory() as memory:
+        args = [str(r) for r in roots] + ["--warehouse", f"{tmp}/wh", "--no-progress"]
+        args += ["--output", f"{tmp}/report.txt"]
+        started = time.perf_counter()
+        code = audit_main(args)
+        seconds = time.perf_counter() - started
+    ray.shutdown()
+    driver_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return {"seconds": seconds, "code": code, "driver_rss": driver_peak, "actor_rss": memory.peak}
+
+
+def child(mode: str, count: int) -> None:
+    roots = corpus(count)
+    result = run_baseline(roots) if mode == "baseline" else run_audit_once(roots)
+    print("RESULT " + json.dumps(result))
+
+
+def corpus(count: int) -> list[Path]:
+    projects = (DEMO_PROJECTS + EXTRA_PROJECTS)[:count]
+    return prepare_corpus(projects, CACHE / "corpus")
+
+
+def measure(mode: str, count: int) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--child", mode, "--count", str(count)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    for line in done.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return dict(json.loads(line.removeprefix("RESULT ")))
+    raise SystemExit(f"{mode} run failed:\n{done.stderr[-3000:]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--sizes", default="4,12")
+    parser.add_argument("--child", choices=["baseline", "audit"], help=argparse.SUPPRESS)
+    parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.count)
+        return
+    sizes = [int(s) for s in args.sizes.split(",")]
+    corpus(max(sizes))  # download once, outside every timing
+    print(f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB")
+    driver_rss: dict[int, float] = {}
+    for count in sizes:
+        base, audit = [], []
+        for _ in range(args.repeats):  # interleaved, so drift on a shared machine hits both
+            base.append(measure("baseline", count))
+            audit.append(measure("audit", count))
+        base_s = statistics.median(r["seconds"] for r in base)
+        audit_s = statistics.median(r["seconds"] for r in audit)
+        lines = base[0]["lines"]
+        driver_rss[count] = statistics.median(r["driver_rss"] for r in audit) / 2**20
+        actor_rss = statistics.median(r["actor_rss"] for r in audit) / 2**20
+        print(
+            f"repos={count:>2} lines={lines} | baseline median {base_s:.2f}s "
+            f"({lines / base_s:,.0f} lines/s) | audit median {audit_s:.2f}s "
+            f"({lines / audit_s:,.0f} lines/s) | ratio audit/baseline {audit_s / base_s:.2f} "
+            f"| driver peak RSS {driver_rss[count]:.0f} MiB | actor peak RSS {actor_rss:.0f} MiB"
+        )
+    if len(sizes) >= 2:
+        small, large = sizes[0], sizes[-1]
+        growth = driver_rss[large] / driver_rss[small] - 1
+        print(f"driver peak RSS growth {small} -> {large} repos: {growth:+.1%} (target <= +20%)")
+
+
+if __name__ == "__main__":
+    main()
