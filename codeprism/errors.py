@@ -7,17 +7,17 @@ control flow: it stops a command with a clear message and an exit code.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Stage(str, Enum):
+class Stage(StrEnum):
     RESOLVE = "resolve"
     CLONE = "clone"
     ANALYZE = "analyze"
     WRITE = "write"
 
 
-class ProblemKind(str, Enum):
+class ProblemKind(StrEnum):
     NOT_FOUND = "not_found"
     UNREACHABLE = "unreachable"
     EMPTY_REPOSITORY = "empty_repository"

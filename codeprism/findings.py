@@ -11,11 +11,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     CRITICAL = "critical"
     HIGH = "high"
     MEDIUM = "medium"
@@ -45,7 +45,7 @@ _SEVERITY_RANK = {
 }
 
 
-class Source(str, Enum):
+class Source(StrEnum):
     STATIC = "static"
     LLM = "llm"
 

@@ -383,7 +383,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"codeprism audit: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("codeprism audit: interrupted; re-run with the same --run-id to resume", file=sys.stderr)
+        print(
+            "codeprism audit: interrupted; re-run with the same --run-id to resume", file=sys.stderr
+        )
         return EXIT_ERROR
 
 

@@ -16,7 +16,6 @@ import pytest
 import ray
 
 from codeprism.corpus import prepare_corpus
-
 from codeprism.warehouse import Warehouse
 from jobs.audit import main as audit_main
 
@@ -35,6 +34,7 @@ def ray_local() -> Iterator[None]:
 def corpus() -> list[Path]:
     cache = Path(os.environ.get("CODEPRISM_CACHE", "~/.cache/codeprism")).expanduser()
     return prepare_corpus(("six==1.16.0", "idna==3.7", "itsdangerous==2.2.0"), cache / "corpus")
+
 
 SLOW_LINES = 40_000
 
@@ -64,7 +64,9 @@ def bad_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         huge.truncate(50 * 1024 * 1024)
     (root / "passwd").symlink_to("/etc/passwd")
     # A real file whose analysis takes far longer than the audit's per-file limit below.
-    body = "".join(f"def f{i}(a):\n    return eval(a) if a else exec(a)\n" for i in range(SLOW_LINES // 2))
+    body = "".join(
+        f"def f{i}(a):\n    return eval(a) if a else exec(a)\n" for i in range(SLOW_LINES // 2)
+    )
     (root / "slow.py").write_text(body)
     return root
 

@@ -19,7 +19,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from codeprism.errors import ProblemKind, SourceError
-from codeprism.sources.gitcmd import GitResult, auth_env, failure_kind, run_git, summarise
+from codeprism.sources.gitcmd import (
+    GitResult,
+    auth_env,
+    basic_credential,
+    failure_kind,
+    run_git,
+    summarise,
+)
 from codeprism.sources.spec import Checkout, RepoSpec
 from codeprism.sources.urls import url_key
 
@@ -29,16 +36,18 @@ log = logging.getLogger(__name__)
 _FETCH_OPTIONS = ("--depth", "1", "--filter=blob:none", "--no-tags", "--no-recurse-submodules")
 
 
-def checkout_git(
-    spec: RepoSpec, cache_dir: Path, token: str | None, timeout_s: float
-) -> Checkout:
-    deadline = time.monotonic() + timeout_s
-    remote = _Remote(spec, token, deadline)
+def checkout_git(spec: RepoSpec, cache_dir: Path, token: str | None, timeout_s: float) -> Checkout:
+    remote = _Remote(spec, token, timeout_s)
     base = cache_dir / "git"
-    base.mkdir(parents=True, exist_ok=True)
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SourceError(
+            ProblemKind.INTERNAL, f"cannot create the clone cache {base}: {exc.strerror}"
+        ) from None
     key = url_key(spec.location)
     dest = base / key
-    with _locked(base / f"{key}.lock", deadline, spec.location):
+    with _locked(base / f"{key}.lock", remote.deadline, spec.location):
         if _is_clone(dest, remote):
             remote.fetch(dest)
         else:
@@ -73,7 +82,8 @@ def _is_clone(dest: Path, remote: _Remote) -> bool:
     if not (dest / ".git").is_dir():
         return False
     probe = remote.run(["rev-parse", "--absolute-git-dir"], cwd=dest)
-    if probe.returncode == 0 and Path(probe.stdout.strip()) == (dest / ".git").resolve():
+    # resolved on both sides: the cache may sit behind a symlink
+    if probe.returncode == 0 and Path(probe.stdout.strip()).resolve() == (dest / ".git").resolve():
         return True
     log.warning("cache entry %s is damaged; cloning %s again", dest, remote.url)
     shutil.rmtree(dest)
@@ -83,11 +93,13 @@ def _is_clone(dest: Path, remote: _Remote) -> bool:
 class _Remote:
     """git commands against one remote, sharing its deadline, credentials and redaction."""
 
-    def __init__(self, spec: RepoSpec, token: str | None, deadline: float) -> None:
+    def __init__(self, spec: RepoSpec, token: str | None, timeout_s: float) -> None:
         self.url = spec.location
         self.branch = spec.default_branch
-        self.deadline = deadline
-        self.secrets = (token,) if token else ()
+        self.timeout_s = timeout_s
+        self.deadline = time.monotonic() + timeout_s
+        # the header value too: a GIT_TRACE_CURL in the caller's environment would print it
+        self.secrets = (token, basic_credential(token)) if token else ()
         self.env = auth_env(self.url, token)
 
     def clone(self, base: Path, key: str, dest: Path) -> None:
@@ -99,7 +111,10 @@ class _Remote:
             branch = ["--branch", self.branch] if self.branch else []
             # an empty template: no sample hooks, nothing copied from a global template dir
             args = ["clone", *_FETCH_OPTIONS, "--single-branch", "--template=", *branch]
-            self._check(self.run([*args, "--", self.url, str(tmp)], cwd=None), "clone")
+            result = self.run([*args, "--", self.url, str(tmp)], cwd=None)
+            if result.returncode != 0 and "not found in upstream" in result.stderr:
+                self._missing_branch()
+            self._check(result, "clone")
             if self.head(tmp) is None:
                 raise SourceError(
                     ProblemKind.EMPTY_REPOSITORY, f"{self.url} is an empty repository (no commits)"
@@ -117,28 +132,45 @@ class _Remote:
         ref = self.branch or "HEAD"
         result = self.run(["fetch", *_FETCH_OPTIONS, "origin", ref], cwd=dest)
         if result.returncode != 0 and "couldn't find remote ref" in result.stderr:
-            if ref == "HEAD":
-                raise SourceError(
-                    ProblemKind.EMPTY_REPOSITORY, f"{self.url} is an empty repository (no commits)"
-                )
-            raise SourceError(ProblemKind.NOT_FOUND, f"{self.url} has no branch {ref!r}")
+            self._missing_branch()
         self._check(result, "fetch")
         # the work tree becomes exactly the fetched commit, whatever an earlier run left there
         self._check(self.run(["reset", "-q", "--hard", "FETCH_HEAD"], cwd=dest), "reset")
         self._check(self.run(["clean", "-q", "-ffdx"], cwd=dest), "clean")
+
+    def _missing_branch(self) -> None:
+        """The ref we asked for is not there: an empty repository, or a missing branch."""
+        refs = self.run(["ls-remote", "--", self.url], cwd=None)
+        if refs.returncode == 0 and not refs.stdout.strip():
+            raise SourceError(
+                ProblemKind.EMPTY_REPOSITORY, f"{self.url} is an empty repository (no commits)"
+            )
+        raise SourceError(
+            ProblemKind.NOT_FOUND, f"{self.url} has no branch {self.branch or 'HEAD'!r}"
+        )
 
     def head(self, repo: Path) -> str | None:
         result = self.run(["rev-parse", "--verify", "-q", "HEAD^{commit}"], cwd=repo)
         return result.stdout.strip() if result.returncode == 0 else None
 
     def run(self, args: list[str], cwd: Path | None) -> GitResult:
-        return run_git(
-            args,
-            cwd=cwd,
-            timeout_s=self.deadline - time.monotonic(),
-            env=self.env,
-            secrets=self.secrets,
-        )
+        try:
+            return run_git(
+                args,
+                cwd=cwd,
+                timeout_s=self.deadline - time.monotonic(),
+                env=self.env,
+                secrets=self.secrets,
+            )
+        except SourceError as exc:
+            if exc.kind != ProblemKind.TIMEOUT:
+                raise
+            # one budget for the whole checkout: name it, not the remainder this step had
+            raise SourceError(
+                ProblemKind.TIMEOUT,
+                f"checkout of {self.url} did not finish within {self.timeout_s:g} s "
+                f"(stopped during git {args[0]})",
+            ) from None
 
     def _check(self, result: GitResult, step: str) -> None:
         if result.returncode == 0:

@@ -85,13 +85,18 @@ def auth_env(url: str, token: str | None) -> dict[str, str]:
     parts = urlsplit(url)
     if not token or parts.scheme not in ("http", "https") or not parts.hostname:
         return {}
-    basic = base64.b64encode(f"x-access-token:{token}".encode()).decode("ascii")
+    basic = basic_credential(token)
     index = int(os.environ.get("GIT_CONFIG_COUNT", "0") or 0)  # keep the caller's own entries
     return {
         "GIT_CONFIG_COUNT": str(index + 1),
         f"GIT_CONFIG_KEY_{index}": f"http.{parts.scheme}://{parts.netloc}/.extraHeader",
         f"GIT_CONFIG_VALUE_{index}": f"Authorization: Basic {basic}",
     }
+
+
+def basic_credential(token: str) -> str:
+    """HTTP basic credential for a GitHub token (works for PATs and app installation tokens)."""
+    return base64.b64encode(f"x-access-token:{token}".encode()).decode("ascii")
 
 
 def run_git(
@@ -148,7 +153,8 @@ def summarise(stderr: str, secrets: tuple[str, ...] = ()) -> str:
 _NOT_FOUND_MARKERS = (
     "repository not found",
     "does not appear to be a git repository",
-    "not exported",  # git daemon: "access denied or repository not exported"
+    "no such repository",  # git daemon --informative-errors
+    "not exported",  # git daemon otherwise: "access denied or repository not exported"
     "' not found",  # smart http: "repository 'URL' not found"
 )
 

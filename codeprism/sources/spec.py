@@ -72,4 +72,6 @@ def spec_from_target(target: str) -> RepoSpec:
             repo_id=f"git:{normalise_url(location)}",
         )
     path = Path(target or ".").expanduser().resolve()
-    return RepoSpec(kind="path", location=str(path), name=path.name or str(path), repo_id=f"path:{path}")
+    return RepoSpec(
+        kind="path", location=str(path), name=path.name or str(path), repo_id=f"path:{path}"
+    )

@@ -1,0 +1,171 @@
+"""Static analysis of one checked-out repository: the entry point the audit and review use.
+
+`AnalyzerSuite` is created once per analysis process (a Ray actor) and reused for many
+repositories: the tools are loaded once, in a persistent worker process. For each repository
+it walks the files once (see `files.py`), records what cannot be analysed as a `Problem`, feeds
+each text file to the analyzers that accept it, and returns fingerprinted findings, the
+problems and the inventory. One bad file never stops the sweep: it becomes a Problem.
+
+How files reach the analyzers:
+- in-process analyzers (bandit, secrets, complexity) get each file in the worker, one
+  analyzer at a time, each under `file_timeout_s` (see `analyzers/worker.py`);
+- batch analyzers (ruff) get the accepted files after the walk, in large batches, bisected
+  down to the slow file when a batch runs over the deadline (see `analyzers/ruff.py`).
+
+When an analyzer cannot parse a file, it reports one PARSE problem and no findings for that
+file; the other analyzers' findings for it are kept (a secret in a broken file is still a
+leaked secret). Only the first PARSE problem per file is kept.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from codeprism.analyzers import ALWAYS_ON, BatchAnalyzer, FileAnalyzer, analyzer_class
+from codeprism.analyzers import inventory as inventory_
+from codeprism.analyzers.inventory import Inventory, InventoryCounter
+from codeprism.analyzers.worker import Worker
+from codeprism.errors import ConfigError, Problem, ProblemKind
+from codeprism.files import RepoFile, read_text, resolve_root, walk_repo
+from codeprism.findings import Finding, with_fingerprints
+
+__all__ = ["AnalysisConfig", "AnalyzerSuite", "Inventory", "RepoAnalysis"]
+
+
+@dataclass(frozen=True)
+class AnalysisConfig:
+    analyzers: tuple[str, ...] = ("ruff", "bandit", "secrets", "complexity")  # + inventory
+    max_file_bytes: int = 2_000_000  # bigger files -> TOO_LARGE, never read
+    file_timeout_s: float = 60.0  # per file, per analyzer
+    complexity_max_ccn: int = 15
+    complexity_max_length: int = 150  # function length in lines of code (NLOC)
+
+    def __post_init__(self) -> None:
+        for name in self.analyzers:
+            if name != ALWAYS_ON:
+                analyzer_class(name)  # raises ConfigError for an unknown name
+        if self.max_file_bytes < 1:
+            raise ConfigError("max_file_bytes must be positive")
+        if self.file_timeout_s <= 0:
+            raise ConfigError("file_timeout_s must be positive")
+        if self.complexity_max_ccn < 1 or self.complexity_max_length < 1:
+            raise ConfigError("complexity limits must be positive")
+
+
+@dataclass
+class RepoAnalysis:
+    findings: list[Finding]  # fingerprinted; repo, org and commit_sha filled
+    problems: list[Problem]  # per-file problems (stage ANALYZE), paths repository-relative
+    inventory: Inventory
+
+
+@dataclass
+class _Sweep:
+    """What one `analyze` call accumulates."""
+
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    inventory: InventoryCounter = field(default_factory=InventoryCounter)
+
+
+class AnalyzerSuite:
+    """The configured analyzers, loaded once and reused for many repositories.
+
+    Not for concurrent use from several threads (calls are serialised by a lock). Call
+    `close()` (or use it as a context manager) to stop the worker process; a worker whose
+    parent is gone exits by itself.
+    """
+
+    def __init__(self, config: AnalysisConfig) -> None:
+        self.config = config
+        names = list(dict.fromkeys(n for n in config.analyzers if n != ALWAYS_ON))
+        classes = [analyzer_class(name) for name in names]
+        self._batch = [cls(config) for cls in classes if issubclass(cls, BatchAnalyzer)]
+        self._file_classes = [cls for cls in classes if issubclass(cls, FileAnalyzer)]
+        self._versions = {cls.name: cls.version(config) for cls in classes}
+        self._versions[ALWAYS_ON] = inventory_.version()
+        self._lock = threading.Lock()
+        self._worker: Worker | None = None
+        if self._file_classes:
+            self._worker = Worker(config, [cls.name for cls in self._file_classes])
+            self._worker.start()
+
+    @property
+    def versions(self) -> dict[str, str]:
+        """Analyzer name -> `<tool version>+<mapping version>`."""
+        return dict(self._versions)
+
+    def analyze(
+        self,
+        root: Path,
+        repo: str,
+        org: str | None = None,
+        commit_sha: str | None = None,
+    ) -> RepoAnalysis:
+        real_root = resolve_root(root)
+        with self._lock:
+            sweep = _Sweep()
+            batch_files: dict[str, list[RepoFile]] = {a.name: [] for a in self._batch}
+            for item in walk_repo(real_root):
+                if isinstance(item, Problem):
+                    sweep.problems.append(item)
+                    continue
+                self._analyze_file(item, sweep, batch_files)
+            for analyzer in self._batch:
+                result = analyzer.analyze_batch(real_root, batch_files[analyzer.name])
+                sweep.findings.extend(result.findings)
+                sweep.problems.extend(result.problems)
+        findings = [replace(f, repo=repo, org=org, commit_sha=commit_sha) for f in sweep.findings]
+        return RepoAnalysis(
+            findings=with_fingerprints(findings),
+            problems=_deduplicated(sweep.problems),
+            inventory=sweep.inventory.result(),
+        )
+
+    def _analyze_file(
+        self, file: RepoFile, sweep: _Sweep, batch_files: dict[str, list[RepoFile]]
+    ) -> None:
+        sweep.inventory.add_file(file.rel, file.size)
+        text = read_text(file, self.config.max_file_bytes)
+        if isinstance(text, Problem):
+            sweep.problems.append(text)
+            return
+        sweep.inventory.add_text(file.rel, text)
+        if not text:
+            return  # nothing to find in an empty file; saves a round trip per __init__.py
+        for analyzer in self._batch:
+            if analyzer.accepts(file.rel):
+                batch_files[analyzer.name].append(file)
+        names = [cls.name for cls in self._file_classes if cls.accepts(file.rel)]
+        if names and self._worker is not None:
+            findings, problems = self._worker.run(file, text, names)
+            sweep.findings.extend(findings)
+            sweep.problems.extend(problems)
+
+    def close(self) -> None:
+        """Stop the worker process (a later `analyze` would start a fresh one)."""
+        if self._worker is not None:
+            with self._lock:
+                self._worker.close()
+
+    def __enter__(self) -> AnalyzerSuite:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _deduplicated(problems: Iterable[Problem]) -> list[Problem]:
+    """One problem per (path, kind, analyzer), and one PARSE per path whoever reported it."""
+    seen: set[tuple[str | None, ProblemKind, str | None]] = set()
+    kept = []
+    for problem in problems:
+        analyzer = None if problem.kind is ProblemKind.PARSE else problem.analyzer
+        key = (problem.path, problem.kind, analyzer)
+        if key not in seen:
+            seen.add(key)
+            kept.append(problem)
+    return sorted(kept, key=lambda p: (p.path or "", p.kind.value, p.analyzer or ""))

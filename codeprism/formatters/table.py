@@ -1,0 +1,62 @@
+"""`table`: the default format, for people reading a terminal.
+
+One aligned row per finding, worst first. A REPO column appears only when the findings come
+from more than one repository (an org audit); in a single repo it would repeat one value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from codeprism.findings import Finding
+from codeprism.formatters._common import (
+    cut_left,
+    one_line,
+    ordered,
+    severity_counts,
+    total,
+)
+
+TITLE_WIDTH = 72
+LOCATION_WIDTH = 60
+RULE_WIDTH = 32
+
+
+def render(
+    findings: Sequence[Finding],
+    *,
+    tool_version: str,
+    summary: Mapping[str, object] | None = None,
+) -> str:
+    lines = _rows(findings) if findings else ["no findings"]
+    if summary is not None:
+        lines += ["", *_summary_block(findings, summary)]
+    return "\n".join(lines) + "\n"
+
+
+def _rows(findings: Sequence[Finding]) -> list[str]:
+    show_repo = len({f.repo for f in findings}) > 1
+    header = ["SEVERITY", *(["REPO"] if show_repo else []), "LOCATION", "RULE", "ANALYZER"]
+    rows = [header]
+    titles = ["TITLE"]
+    for f in ordered(findings):
+        repo = [f.repo] if show_repo else []
+        location = cut_left(f.location, LOCATION_WIDTH)
+        rows.append(
+            [f.severity.value, *repo, location, one_line(f.rule_id, RULE_WIDTH), f.analyzer]
+        )
+        titles.append(one_line(f.title, TITLE_WIDTH))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    # The title is last and unpadded: no trailing blanks, however long the other cells.
+    return [
+        (
+            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) + "  " + title
+        ).rstrip()
+        for row, title in zip(rows, titles, strict=True)
+    ]
+
+
+def _summary_block(findings: Sequence[Finding], summary: Mapping[str, object]) -> list[str]:
+    counts = severity_counts(findings, summary)
+    rows = [*counts.items(), ("total", total(counts, summary))]
+    return ["findings by severity"] + [f"  {name:<9} {n:>6}" for name, n in rows]

@@ -1,0 +1,441 @@
+"""A small GitHub REST API double: real HTTP on loopback, every request recorded.
+
+Responses follow GitHub's documented shapes (repository objects, `Link` pagination,
+`X-RateLimit-*` headers, the documented rate-limit error bodies), so PyGithub talks to it
+exactly as to github.com. The same routes answer under `/api/v3` (GitHub Enterprise Server).
+
+Extending it: `route(method, regex, handler)` adds an endpoint (tried before the built-in ones),
+`push_reply(method, path, reply)` scripts a one-off answer (a rate-limit error, a 500), and
+`requests` holds what clients sent, to assert on. With `git_root`, `/git/<repo>.git` is served
+over git's smart HTTP protocol by `git http-backend`, so clone URLs can point here too.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+ENTERPRISE_PREFIX = "/api/v3"
+DOCS = "https://docs.github.com/rest"
+SECONDARY_LIMIT_MESSAGE = (
+    "You have exceeded a secondary rate limit. Please wait a few minutes before you try "
+    "again. If you reach out to GitHub Support for help, please include the request ID "
+    "0000:0000:0000000:0000000:00000000."
+)
+PRIMARY_LIMIT_MESSAGE = (
+    "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, "
+    "please include the request ID 0000:0000:0000000:0000000:00000000."
+)
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    path: str  # as received, API prefix included
+    query: dict[str, list[str]]
+    headers: dict[str, str]  # names lower-cased
+    body: bytes
+    at: float  # time.monotonic() on arrival: for asserting waits
+    wall: float  # time.time() on arrival: for comparing with X-RateLimit-Reset
+    status: int | None = None  # filled in once answered, with the reply's headers
+    response_headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def api_path(self) -> str:
+        """The path without the Enterprise prefix."""
+        return _strip_prefix(self.path)[1]
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: Any = None  # JSON-serialisable, or bytes sent as is
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def secondary_rate_limit(cls, retry_after: int | None = 1, status: int = 403) -> Reply:
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+        return cls(status, _error(SECONDARY_LIMIT_MESSAGE, status, "about-secondary"), headers)
+
+    @classmethod
+    def primary_rate_limit(cls, reset_in_s: float) -> Reply:
+        reset = str(math.ceil(time.time() + reset_in_s))
+        headers = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset}
+        return cls(403, _error(PRIMARY_LIMIT_MESSAGE, 403, "about-primary"), headers)
+
+
+Handler = Callable[[RecordedRequest, "re.Match[str]"], Reply]
+
+
+def _error(message: str, status: int, anchor: str = "") -> dict[str, str]:
+    url = f"{DOCS}/overview/rate-limits-for-the-rest-api#{anchor}-rate-limits" if anchor else DOCS
+    return {"message": message, "documentation_url": url, "status": str(status)}
+
+
+def _strip_prefix(path: str) -> tuple[str, str]:
+    if path == ENTERPRISE_PREFIX or path.startswith(ENTERPRISE_PREFIX + "/"):
+        return ENTERPRISE_PREFIX, path[len(ENTERPRISE_PREFIX) :] or "/"
+    return "", path
+
+
+class FakeGitHub:
+    """Start with `with FakeGitHub() as gh:`; `gh.api_url` is PyGithub's `base_url`."""
+
+    def __init__(
+        self,
+        *,
+        rate_limit: int = 5000,
+        rate_window_s: float = 3600,
+        token: str | None = None,
+        git_root: Path | None = None,
+    ) -> None:
+        self.rate_limit = rate_limit
+        self.rate_window_s = rate_window_s
+        self.token = token  # when set, API and git requests must carry it
+        self.git_root = git_root
+        self.requests: list[RecordedRequest] = []
+        self.owners: dict[str, dict[str, Any]] = {}
+        self.repos: dict[str, dict[str, Any]] = {}  # full name -> stored fields
+        self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
+        self._replies: dict[tuple[str, str], deque[Reply]] = {}
+        self._lock = threading.Lock()
+        self._remaining = rate_limit
+        self._reset_at = 0
+        self._server: ThreadingHTTPServer | None = None
+        self._port = 0
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def __enter__(self) -> FakeGitHub:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        server = _Server(("127.0.0.1", 0), _RequestHandler)
+        server.fake = self
+        self._server = server
+        self._port = server.server_address[1]
+        self._thread = threading.Thread(target=server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    @property
+    def url(self) -> str:
+        """Root URL; still valid after stop() (for assertions), as long as it was started."""
+        assert self._port, "server not started"
+        return f"http://127.0.0.1:{self._port}"
+
+    @property
+    def api_url(self) -> str:
+        return self.url
+
+    @property
+    def enterprise_api_url(self) -> str:
+        return self.url + ENTERPRISE_PREFIX
+
+    def git_url(self, repo_path: str) -> str:
+        """Smart-HTTP clone URL of `<git_root>/<repo_path>`."""
+        return f"{self.url}/git/{repo_path}"
+
+    # -- state -------------------------------------------------------------------------------
+
+    def add_owner(self, login: str, type: str = "Organization") -> dict[str, Any]:
+        owner = {"login": login, "id": len(self.owners) + 1, "type": type}
+        self.owners[login] = owner
+        return owner
+
+    def add_repo(self, owner: str, name: str, **fields: Any) -> dict[str, Any]:
+        """Add a repository; `fields` override documented attributes (clone_url, topics...)."""
+        if owner not in self.owners:
+            self.add_owner(owner)
+        stored = {
+            "name": name,
+            "owner": owner,
+            "id": len(self.repos) + 1000,
+            "private": False,
+            "fork": False,
+            "archived": False,
+            "disabled": False,
+            "language": None,
+            "topics": [],
+            "default_branch": "main",
+            "description": None,
+            "size": 1,
+            **fields,
+        }
+        self.repos[f"{owner}/{name}"] = stored
+        return stored
+
+    def route(self, method: str, pattern: str, handler: Handler) -> None:
+        """Answer `method` on API paths fully matching `pattern` (prefix-free) with `handler`."""
+        self._routes.insert(0, (method.upper(), re.compile(pattern), handler))
+
+    def push_reply(self, method: str, path: str, reply: Reply) -> None:
+        """Answer the next `method path` request (prefix-free, any query) with `reply`."""
+        with self._lock:
+            self._replies.setdefault((method.upper(), path), deque()).append(reply)
+
+    def find(self, method: str | None = None, path: str | None = None) -> list[RecordedRequest]:
+        return [
+            r
+            for r in list(self.requests)
+            if (method is None or r.method == method) and (path is None or r.api_path == path)
+        ]
+
+    # -- dispatch (called from server threads) -------------------------------------------------
+
+    def handle(self, request: RecordedRequest, host: str) -> Reply:
+        prefix, path = _strip_prefix(request.path)
+        if path.startswith("/git/") and self.git_root is not None:
+            return self._git(request, path[len("/git") :])
+        unauthorised = self._check_token(request)
+        if unauthorised is not None:
+            return unauthorised
+        limited, headers = self._consume_rate_limit()
+        reply = limited or self._scripted(request.method, path) or self._routed(request, path)
+        if reply is None:
+            reply = self._builtin(request, path, f"http://{host}{prefix}")
+        return Reply(reply.status, reply.body, {**headers, **reply.headers})
+
+    def _check_token(self, request: RecordedRequest) -> Reply | None:
+        if self.token is None:
+            return None
+        given = request.headers.get("authorization", "")
+        if not given:
+            return Reply(401, _error("Requires authentication", 401))
+        if given not in (f"token {self.token}", f"Bearer {self.token}"):
+            return Reply(401, _error("Bad credentials", 401))
+        return None
+
+    def _consume_rate_limit(self) -> tuple[Reply | None, dict[str, str]]:
+        with self._lock:
+            now = time.time()
+            if now >= self._reset_at:  # a new window opens with the first request after reset
+                self._remaining = self.rate_limit
+                self._reset_at = math.ceil(now + self.rate_window_s)
+            limited = None
+            if self._remaining == 0:
+                limited = Reply(403, _error(PRIMARY_LIMIT_MESSAGE, 403, "about-primary"))
+            else:
+                self._remaining -= 1
+            headers = {
+                "X-RateLimit-Limit": str(self.rate_limit),
+                "X-RateLimit-Remaining": str(self._remaining),
+                "X-RateLimit-Reset": str(self._reset_at),
+                "X-RateLimit-Used": str(self.rate_limit - self._remaining),
+                "X-RateLimit-Resource": "core",
+            }
+            return limited, headers
+
+    def _scripted(self, method: str, path: str) -> Reply | None:
+        with self._lock:
+            queue = self._replies.get((method, path))
+            return queue.popleft() if queue else None
+
+    def _routed(self, request: RecordedRequest, path: str) -> Reply | None:
+        for method, pattern, handler in list(self._routes):
+            match = pattern.fullmatch(path)
+            if method == request.method and match:
+                return handler(request, match)
+        return None
+
+    def _builtin(self, request: RecordedRequest, path: str, api: str) -> Reply:
+        if request.method != "GET":
+            return Reply(404, _error("Not Found", 404))
+        if match := re.fullmatch(r"/(orgs|users)/([^/]+)", path):
+            owner = self.owners.get(match.group(2))
+            wanted = "Organization" if match.group(1) == "orgs" else None
+            if owner is None or (wanted and owner["type"] != wanted):
+                return Reply(404, _error("Not Found", 404))
+            return Reply(200, self._owner_json(owner, api))
+        if match := re.fullmatch(r"/(orgs|users)/([^/]+)/repos", path):
+            owner = self.owners.get(match.group(2))
+            wanted = "Organization" if match.group(1) == "orgs" else None
+            if owner is None or (wanted and owner["type"] != wanted):
+                return Reply(404, _error("Not Found", 404))
+            repos = [r for r in self.repos.values() if r["owner"] == owner["login"]]
+            return self._page(request, [self._repo_json(r, api) for r in repos], api + path)
+        if match := re.fullmatch(r"/repos/([^/]+)/([^/]+)", path):
+            stored = self.repos.get(f"{match.group(1)}/{match.group(2)}")
+            if stored is None:
+                return Reply(404, _error("Not Found", 404))
+            return Reply(200, self._repo_json(stored, api))
+        return Reply(404, _error("Not Found", 404))
+
+    def _page(self, request: RecordedRequest, items: list[Any], url: str) -> Reply:
+        per_page = min(int(request.query.get("per_page", ["30"])[0]), 100)
+        page = max(int(request.query.get("page", ["1"])[0]), 1)
+        last = max(math.ceil(len(items) / per_page), 1)
+        chunk = items[(page - 1) * per_page : page * per_page]
+        params = {k: v[0] for k, v in request.query.items() if k != "page"}
+
+        def link(number: int, rel: str) -> str:
+            return f'<{url}?{urlencode({**params, "page": number})}>; rel="{rel}"'
+
+        links = []
+        if page < last:
+            links += [link(page + 1, "next"), link(last, "last")]
+        if page > 1:
+            links += [link(1, "first"), link(page - 1, "prev")]
+        return Reply(200, chunk, {"Link": ", ".join(links)} if links else {})
+
+    def _owner_json(self, owner: dict[str, Any], api: str) -> dict[str, Any]:
+        login = owner["login"]
+        kind = "orgs" if owner["type"] == "Organization" else "users"
+        return {
+            "login": login,
+            "id": owner["id"],
+            "node_id": f"O_{owner['id']}",
+            "type": owner["type"],
+            "url": f"{api}/{kind}/{login}",
+            "repos_url": f"{api}/{kind}/{login}/repos",
+            "html_url": f"{self.url}/{login}",
+            "avatar_url": "",
+            "site_admin": False,
+        }
+
+    def _repo_json(self, stored: dict[str, Any], api: str) -> dict[str, Any]:
+        fields = dict(stored)
+        owner = self.owners[fields.pop("owner")]
+        full_name = f"{owner['login']}/{fields['name']}"
+        html_url = f"{self.url}/{full_name}"
+        return {
+            "full_name": full_name,
+            "node_id": f"R_{fields['id']}",
+            "owner": self._owner_json(owner, api),
+            "html_url": html_url,
+            "url": f"{api}/repos/{full_name}",
+            "clone_url": f"{html_url}.git",
+            "git_url": f"git://127.0.0.1/{full_name}.git",
+            "ssh_url": f"git@127.0.0.1:{full_name}.git",
+            "visibility": "private" if fields["private"] else "public",
+            "created_at": "2024-01-01T00:00:00Z",
+            "updated_at": "2024-01-01T00:00:00Z",
+            "pushed_at": "2024-01-01T00:00:00Z",
+            **fields,
+        }
+
+    # -- git smart HTTP ------------------------------------------------------------------------
+
+    def _git(self, request: RecordedRequest, path_info: str) -> Reply:
+        if self.token is not None:
+            basic = base64.b64encode(f"x-access-token:{self.token}".encode()).decode()
+            if request.headers.get("authorization") != f"Basic {basic}":
+                return Reply(401, b"Unauthorized", {"WWW-Authenticate": 'Basic realm="GitHub"'})
+        assert self.git_root is not None
+        env = {
+            "GIT_PROJECT_ROOT": str(self.git_root),
+            "GIT_HTTP_EXPORT_ALL": "1",
+            "PATH_INFO": path_info,
+            "QUERY_STRING": urlencode({k: v[0] for k, v in request.query.items()}),
+            "REQUEST_METHOD": request.method,
+            "CONTENT_TYPE": request.headers.get("content-type", ""),
+            "CONTENT_LENGTH": str(len(request.body)),
+            "REMOTE_ADDR": "127.0.0.1",
+            "GIT_PROTOCOL": request.headers.get("git-protocol", ""),
+            "HTTP_CONTENT_ENCODING": request.headers.get("content-encoding", ""),
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+        }
+        done = subprocess.run(
+            ["git", "-c", "uploadpack.allowFilter=true", "http-backend"],
+            input=request.body,
+            env=env,
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        head, _, body = done.stdout.partition(b"\r\n\r\n")
+        status, headers = 200, {}
+        for line in head.decode("latin-1").split("\r\n"):
+            name, _, value = line.partition(":")
+            if name.lower() == "status":
+                status = int(value.strip().split()[0])
+            elif name:
+                headers[name] = value.strip()
+        return Reply(status, body, headers)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    fake: FakeGitHub
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # a client that hangs up (git after a 401, a timed-out test) is not a server bug
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as GitHub; every reply has a Content-Length
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    do_POST = do_PATCH = do_PUT = do_DELETE = do_GET
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # the recorded requests are the log
+
+    def _serve(self) -> None:
+        assert isinstance(self.server, _Server)
+        fake = self.server.fake
+        parts = urlsplit(self.path)
+        recorded = RecordedRequest(
+            method=self.command,
+            path=parts.path,
+            query=parse_qs(parts.query),
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=self._read_body(),
+            at=time.monotonic(),
+            wall=time.time(),
+        )
+        with fake._lock:
+            fake.requests.append(recorded)
+        reply = fake.handle(recorded, self.headers.get("Host", "127.0.0.1"))
+        recorded.status = reply.status
+        recorded.response_headers = dict(reply.headers)
+        body = reply.body
+        if not isinstance(body, bytes):
+            body = b"" if body is None else json.dumps(body).encode("utf-8")
+        self.send_response(reply.status)
+        headers = {"Content-Type": "application/json; charset=utf-8", **reply.headers}
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _read_body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            chunks = []
+            while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+            self.rfile.readline()  # the blank line after the last chunk
+            return b"".join(chunks)
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
