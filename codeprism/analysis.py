@@ -32,7 +32,7 @@ from codeprism.errors import ConfigError, Problem, ProblemKind
 from codeprism.files import RepoFile, read_text, resolve_root, walk_repo
 from codeprism.findings import Finding, with_fingerprints
 
-__all__ = ["AnalysisConfig", "AnalyzerSuite", "Inventory", "RepoAnalysis"]
+__all__ = ["AnalysisConfig", "AnalyzerSuite", "Inventory", "RepoAnalysis", "analyzer_versions"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,14 @@ class _Sweep:
     inventory: InventoryCounter = field(default_factory=InventoryCounter)
 
 
+def analyzer_versions(config: AnalysisConfig) -> dict[str, str]:
+    """Analyzer name -> `<tool version>+<mapping version>`, without starting any tool."""
+    names = dict.fromkeys(n for n in config.analyzers if n != ALWAYS_ON)
+    versions = {name: analyzer_class(name).version(config) for name in names}
+    versions[ALWAYS_ON] = inventory_.version()
+    return versions
+
+
 class AnalyzerSuite:
     """The configured analyzers, loaded once and reused for many repositories.
 
@@ -85,8 +93,7 @@ class AnalyzerSuite:
         classes = [analyzer_class(name) for name in names]
         self._batch = [cls(config) for cls in classes if issubclass(cls, BatchAnalyzer)]
         self._file_classes = [cls for cls in classes if issubclass(cls, FileAnalyzer)]
-        self._versions = {cls.name: cls.version(config) for cls in classes}
-        self._versions[ALWAYS_ON] = inventory_.version()
+        self._versions = analyzer_versions(config)
         self._lock = threading.Lock()
         self._worker: Worker | None = None
         if self._file_classes:

@@ -142,7 +142,7 @@ def at_or_above(findings: Iterable[Finding], threshold: Severity) -> list[Findin
 
 def finding_from_record(record: dict[str, Any]) -> Finding:
     """Rebuild a Finding from a warehouse row (extra run columns are ignored)."""
-    fields = {name: record.get(name) for name in Finding.__dataclass_fields__}
+    fields: dict[str, Any] = {name: record.get(name) for name in Finding.__dataclass_fields__}
     fields["severity"] = Severity(fields["severity"])
     fields["source"] = Source(fields["source"])
     fields["confidence"] = float(fields["confidence"])

@@ -21,12 +21,13 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+from pydantic import SecretStr
 
 from codeprism import __version__
-from codeprism.analysis import AnalysisConfig, AnalyzerSuite
+from codeprism.analysis import AnalysisConfig, AnalyzerSuite, analyzer_versions
 from codeprism.audit import AuditSummary, RepoResult, ResolvedRepo, RunContext, analyze, resolve
 from codeprism.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, CodeprismError, ConfigError
-from codeprism.findings import Severity, at_or_above, finding_from_record
+from codeprism.findings import Severity, finding_from_record
 from codeprism.formatters import render
 from codeprism.schema import RUNS
 from codeprism.sources import GitHubConfig, OrgFilter, RepoSpec, list_org_repos, spec_from_target
@@ -99,7 +100,7 @@ def options_from_args(args: argparse.Namespace) -> AuditOptions:
     return AuditOptions(
         targets=tuple(args.targets),
         org=args.org,
-        github=GitHubConfig(base_url=args.github_url, token=token),
+        github=GitHubConfig(base_url=args.github_url, token=SecretStr(token) if token else None),
         org_filter=OrgFilter(
             include_archived=args.include_archived,
             include_forks=args.include_forks,
@@ -147,7 +148,7 @@ class Analyze:
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         results = []
-        for row in batch.to_pylist():
+        for row in pa.table(batch).to_pylist():
             resolved = ResolvedRepo.from_row(row)
             results.append(
                 analyze(self.suite, resolved, self.ctx, self.cache_dir, self.token).to_row()
@@ -211,7 +212,7 @@ def run_pipeline(
         )
     )
     for batch in dataset.iter_batches(batch_size=1, batch_format="pyarrow"):
-        for row in batch.to_pylist():
+        for row in pa.table(batch).to_pylist():
             yield RepoResult.from_row(row)
 
 
@@ -290,16 +291,33 @@ def _write_run(warehouse: Warehouse, ctx: RunContext, status: str, targets: int)
     warehouse.write_run(pa.Table.from_pylist([row], schema=RUNS))
 
 
-def current_findings(warehouse: Warehouse, run_id: str) -> pa.Table:
+def _current_findings_sql(run_id: str) -> str:
     """Findings of the run, plus those of skipped repos as of the run that last audited them."""
     run = sql_literal(run_id)
-    return warehouse.query(
-        "SELECT f.* FROM findings f WHERE f.run_id = "
-        + run
-        + " UNION ALL SELECT f.* FROM findings f JOIN repos r ON f.repo_id = r.repo_id "
-        "AND f.run_id = r.previous_run_id WHERE r.run_id = " + run + " AND r.status = 'skipped'",
+    return (
+        f"SELECT f.* FROM findings f WHERE f.run_id = {run} "
+        "UNION ALL SELECT f.* FROM findings f JOIN repos r ON f.repo_id = r.repo_id "
+        f"AND f.run_id = r.previous_run_id WHERE r.run_id = {run} AND r.status = 'skipped'"
+    )
+
+
+def current_findings(warehouse: Warehouse, run_id: str) -> pa.Table:
+    return warehouse.query(_current_findings_sql(run_id), ["findings", "repos"])
+
+
+def count_at_or_above(warehouse: Warehouse, run_id: str, threshold: Severity) -> int:
+    """How many current findings reach `threshold`, counted without loading them."""
+    levels = ", ".join(sql_literal(s.value) for s in Severity if s.rank >= threshold.rank)
+    table = warehouse.query(
+        f"SELECT COUNT(*) AS n FROM ({_current_findings_sql(run_id)}) AS c "
+        f"WHERE c.severity IN ({levels})",
         ["findings", "repos"],
     )
+    return int(table.column("n")[0].as_py())
+
+
+def _token(config: GitHubConfig) -> str | None:
+    return config.token.get_secret_value() if config.token else None
 
 
 def run_audit(options: AuditOptions) -> tuple[int, dict[str, Any]]:
@@ -310,9 +328,7 @@ def run_audit(options: AuditOptions) -> tuple[int, dict[str, Any]]:
     specs = collect_specs(options)
     if not specs:
         raise ConfigError("no repositories matched")
-    suite = AnalyzerSuite(options.analysis)
-    versions = versions_key(suite.versions)
-    suite.close()
+    versions = versions_key(analyzer_versions(options.analysis))
     ctx = _run_context(warehouse, options.run_id, versions)
     done = warehouse.done_repo_ids(ctx.run_id)
     todo = [s for s in specs if s.repo_id not in done]
@@ -324,7 +340,7 @@ def run_audit(options: AuditOptions) -> tuple[int, dict[str, Any]]:
         pipeline_started = time.monotonic()
         writer = ResultWriter(warehouse, ctx.run_id, done)
         prior = warehouse.prior_audits(ctx.run_id)
-        for result in run_pipeline(todo, options, ctx, prior, options.github.token_value()):
+        for result in run_pipeline(todo, options, ctx, prior, _token(options.github)):
             if writer.add(result):
                 summary.add(result)
                 _say(options, summary.progress_line())
@@ -332,31 +348,26 @@ def run_audit(options: AuditOptions) -> tuple[int, dict[str, Any]]:
         log.debug("pipeline took %.1fs", time.monotonic() - pipeline_started)
     _write_run(warehouse, ctx, "succeeded", len(specs))
     duration = time.monotonic() - started
-    report = current_findings(warehouse, ctx.run_id)
-    findings = [finding_from_record(r) for r in report.to_pylist()]
     summary_data = summary.as_dict(duration) | {"run_id": ctx.run_id}
-    _emit_report(options, findings, summary, summary_data, duration)
-    if options.fail_on and at_or_above(findings, options.fail_on):
+    print(summary.render(duration), file=sys.stdout if _summary_only(options) else sys.stderr)
+    if not _summary_only(options):
+        _write_report(options, warehouse, ctx.run_id, summary_data)
+    if options.fail_on and count_at_or_above(warehouse, ctx.run_id, options.fail_on):
         return EXIT_FINDINGS, summary_data
     return EXIT_OK, summary_data
 
 
-def _emit_report(
-    options: AuditOptions,
-    findings: list[Any],
-    summary: AuditSummary,
-    summary_data: dict[str, Any],
-    duration: float,
+def _summary_only(options: AuditOptions) -> bool:
+    """People at a terminal get the summary; the findings themselves stay in the warehouse."""
+    return options.fmt == "table" and options.output is None
+
+
+def _write_report(
+    options: AuditOptions, warehouse: Warehouse, run_id: str, summary_data: dict[str, Any]
 ) -> None:
-    if options.fmt == "table":
-        print(summary.render(duration), file=sys.stderr if options.output else sys.stdout)
-        if options.output:
-            options.output.write_text(
-                render(findings, "table", tool_version=__version__, summary=summary_data)
-            )
-        return
+    # A report document holds every finding by nature; the pipeline itself never does.
+    findings = [finding_from_record(r) for r in current_findings(warehouse, run_id).to_pylist()]
     document = render(findings, options.fmt, tool_version=__version__, summary=summary_data)
-    print(summary.render(duration), file=sys.stderr)
     if options.output:
         options.output.write_text(document)
     else:

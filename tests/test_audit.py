@@ -8,35 +8,19 @@ import subprocess
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
 import pytest
-import ray
 
-from codeprism.corpus import prepare_corpus
 from codeprism.warehouse import Warehouse
 from jobs.audit import main as audit_main
 
 pytestmark = pytest.mark.usefixtures("ray_local")
 
 
-@pytest.fixture(scope="module")
-def ray_local() -> Iterator[None]:
-    # More logical CPUs than cores, so resolve tasks and analysis actors schedule together.
-    ray.init(num_cpus=8, include_dashboard=False, log_to_driver=False)
-    yield
-    ray.shutdown()
-
-
-@pytest.fixture(scope="module")
-def corpus() -> list[Path]:
-    cache = Path(os.environ.get("CODEPRISM_CACHE", "~/.cache/codeprism")).expanduser()
-    return prepare_corpus(("six==1.16.0", "idna==3.7", "itsdangerous==2.2.0"), cache / "corpus")
-
-
 SLOW_LINES = 40_000
+LEAKED_KEY = "AKIAZ7QW3XKV5HNM2RTY"  # shaped like an AWS access key id; not a real one
 
 
 def git(*args: str, cwd: Path) -> str:
@@ -63,9 +47,11 @@ def bad_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with open(root / "huge.txt", "wb") as huge:  # 50 MB, sparse
         huge.truncate(50 * 1024 * 1024)
     (root / "passwd").symlink_to("/etc/passwd")
-    # A real file whose analysis takes far longer than the audit's per-file limit below.
+    (root / "settings.py").write_text(f'AWS_ACCESS_KEY_ID = "{LEAKED_KEY}"\n')
+    # Plain code that bandit needs several seconds for, far past the per-file limit below.
     body = "".join(
-        f"def f{i}(a):\n    return eval(a) if a else exec(a)\n" for i in range(SLOW_LINES // 2)
+        f"def f{i}(a):\n    if a > {i}:\n        return a - {i}\n    return a + {i}\n"
+        for i in range(SLOW_LINES // 4)
     )
     (root / "slow.py").write_text(body)
     return root
@@ -187,6 +173,17 @@ def test_nothing_outside_the_repository_is_read(first_audit: dict) -> None:
     for name in ("findings", "errors", "repos"):
         for row in table(first_audit["warehouse"], name):
             assert passwd not in json.dumps(row, default=str)
+
+
+def test_secrets_are_found_but_never_stored(first_audit: dict) -> None:
+    findings = table(first_audit["warehouse"], "findings", "run-1")
+    leaks = [f for f in findings if f["analyzer"] == "secrets" and f["repo"] == "bad-repo"]
+    assert [(f["file_path"], f["start_line"], f["rule_id"]) for f in leaks] == [
+        ("settings.py", 1, "aws-access-key")
+    ]
+    for name in ("findings", "errors", "repos"):
+        for row in table(first_audit["warehouse"], name):
+            assert LEAKED_KEY not in json.dumps(row, default=str)
 
 
 def test_rerunning_the_same_run_id_changes_no_row_count(first_audit: dict) -> None:
