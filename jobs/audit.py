@@ -184,6 +184,7 @@ def run_pipeline(
     data_context = ray.data.DataContext.get_current()
     data_context.enable_progress_bars = False
     data_context.print_on_execution_start = False
+    logging.getLogger("ray.data").setLevel(logging.WARNING)  # the progress line says enough
 
     def resolve_row(row: dict[str, Any]) -> dict[str, Any]:
         spec = RepoSpec.model_validate_json(row["spec"])
@@ -201,13 +202,17 @@ def run_pipeline(
     items = [{"spec": s.model_dump_json()} for s in specs]
     dataset = (
         ray.data.from_items(items, override_num_blocks=len(items))
-        .map(resolve_row, num_cpus=0.25, concurrency=max(1, min(8, len(items))))
+        .map(
+            resolve_row,
+            num_cpus=0.25,
+            compute=ray.data.TaskPoolStrategy(size=max(1, min(8, len(items)))),
+        )
         .map_batches(
             Analyze,
             fn_constructor_args=(options.analysis, ctx, options.cache_dir, token),
             batch_size=1,
             batch_format="pyarrow",
-            concurrency=(1, workers),
+            compute=ray.data.ActorPoolStrategy(min_size=1, max_size=workers),
             num_cpus=1,
         )
     )
