@@ -22,7 +22,7 @@ from codeprism.analysis import AnalyzerSuite, RepoAnalysis
 from codeprism.errors import Problem, ProblemKind, SourceError, Stage
 from codeprism.findings import Finding, finding_id
 from codeprism.schema import ERRORS, FINDINGS, REPOS
-from codeprism.sources import Checkout, RepoSpec, checkout
+from codeprism.sources import Checkout, RepoSpec, Revision, checkout
 from codeprism.warehouse import PriorAudit
 
 Action = Literal["analyze", "skip", "fail"]
@@ -122,12 +122,7 @@ def resolve(
     except Exception as exc:  # a bug must not end the sweep: record it and go on
         problem = Problem(Stage.RESOLVE, ProblemKind.INTERNAL, f"{type(exc).__name__}: {exc}")
         return ResolvedRepo(spec, "fail", problem=problem, seconds=time.monotonic() - started)
-    unchanged = (
-        prior is not None
-        and not full
-        and prior.revision == fetched.revision
-        and prior.analyzer_versions == analyzer_versions
-    )
+    unchanged = not full and is_unchanged(prior, fetched.revision, analyzer_versions)
     return ResolvedRepo(
         spec,
         "skip" if unchanged else "analyze",
@@ -137,6 +132,27 @@ def resolve(
         previous_run_id=prior.run_id if unchanged and prior else None,
         seconds=time.monotonic() - started,
     )
+
+
+def is_unchanged(prior: PriorAudit | None, revision: str, analyzer_versions: str) -> bool:
+    """Audited before at this very revision by the same analyzers: the result would not change."""
+    return (
+        prior is not None
+        and prior.revision == revision
+        and prior.analyzer_versions == analyzer_versions
+    )
+
+
+def skipped(spec: RepoSpec, found: Revision, prior: PriorAudit, ctx: RunContext) -> RepoResult:
+    """The result of a repo found unchanged by a probe, before any checkout or analysis."""
+    resolved = ResolvedRepo(
+        spec,
+        "skip",
+        commit_sha=found.commit_sha,
+        revision=found.revision,
+        previous_run_id=prior.run_id,
+    )
+    return _result(ctx, resolved, "skipped", None, [], [])
 
 
 @dataclass

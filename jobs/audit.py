@@ -15,6 +15,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,12 +26,28 @@ from pydantic import SecretStr
 
 from codeprism import __version__
 from codeprism.analysis import AnalysisConfig, AnalyzerSuite, analyzer_versions
-from codeprism.audit import AuditSummary, RepoResult, ResolvedRepo, RunContext, analyze, resolve
+from codeprism.audit import (
+    AuditSummary,
+    RepoResult,
+    ResolvedRepo,
+    RunContext,
+    analyze,
+    is_unchanged,
+    resolve,
+    skipped,
+)
 from codeprism.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, CodeprismError, ConfigError
 from codeprism.findings import Severity, finding_from_record
 from codeprism.formatters import render
 from codeprism.schema import RUNS
-from codeprism.sources import GitHubConfig, OrgFilter, RepoSpec, list_org_repos, spec_from_target
+from codeprism.sources import (
+    GitHubConfig,
+    OrgFilter,
+    RepoSpec,
+    list_org_repos,
+    probe,
+    spec_from_target,
+)
 from codeprism.warehouse import PriorAudit, Warehouse, sql_literal, versions_key
 
 log = logging.getLogger("codeprism.audit")
@@ -340,17 +357,19 @@ def run_audit(options: AuditOptions) -> tuple[int, dict[str, Any]]:
     summary = AuditSummary(targets=len(todo))
     _say(options, f"run {ctx.run_id}: {len(specs)} repositories, {len(done)} already done")
     _write_run(warehouse, ctx, "running", len(specs))
+    writer = ResultWriter(warehouse, ctx.run_id, done)
+    prior = warehouse.prior_audits(ctx.run_id)
+    if not options.full:
+        todo = _skip_unchanged(todo, prior, ctx, options, writer, summary)
     if todo:
         _ray_init(options.address)
         pipeline_started = time.monotonic()
-        writer = ResultWriter(warehouse, ctx.run_id, done)
-        prior = warehouse.prior_audits(ctx.run_id)
         for result in run_pipeline(todo, options, ctx, prior, _token(options.github)):
             if writer.add(result):
                 summary.add(result)
                 _say(options, summary.progress_line())
-        writer.flush()
         log.debug("pipeline took %.1fs", time.monotonic() - pipeline_started)
+    writer.flush()
     _write_run(warehouse, ctx, "succeeded", len(specs))
     duration = time.monotonic() - started
     summary_data = summary.as_dict(duration) | {"run_id": ctx.run_id}
@@ -360,6 +379,46 @@ def run_audit(options: AuditOptions) -> tuple[int, dict[str, Any]]:
     if options.fail_on and count_at_or_above(warehouse, ctx.run_id, options.fail_on):
         return EXIT_FINDINGS, summary_data
     return EXIT_OK, summary_data
+
+
+def _skip_unchanged(
+    specs: list[RepoSpec],
+    prior: dict[str, PriorAudit],
+    ctx: RunContext,
+    options: AuditOptions,
+    writer: ResultWriter,
+    summary: AuditSummary,
+) -> list[RepoSpec]:
+    """Record repos that a cheap probe shows unchanged; return the rest for the pipeline.
+
+    A re-run over unchanged repositories then costs a `git ls-remote` or a directory digest
+    per repo, and never starts the clone and analysis stages. A repo the probe cannot tell
+    about goes through the pipeline, whose resolve stage decides after fetching.
+    """
+    candidates = [
+        s
+        for s in specs
+        if s.repo_id in prior and prior[s.repo_id].analyzer_versions == ctx.analyzer_versions
+    ]
+    if not candidates:
+        return specs
+    _say(options, f"checking {len(candidates)} previously audited repositories for changes")
+    token = _token(options.github)
+    with ThreadPoolExecutor(max_workers=min(16, len(candidates))) as pool:
+        found = dict(zip(candidates, pool.map(lambda s: probe(s, token), candidates), strict=True))
+    rest = []
+    for spec in specs:
+        now = found.get(spec)
+        if now is not None and is_unchanged(
+            prior[spec.repo_id], now.revision, ctx.analyzer_versions
+        ):
+            result = skipped(spec, now, prior[spec.repo_id], ctx)
+            if writer.add(result):
+                summary.add(result)
+        else:
+            rest.append(spec)
+    _say(options, summary.progress_line())
+    return rest
 
 
 def _summary_only(options: AuditOptions) -> bool:

@@ -263,3 +263,26 @@ def test_killed_analysis_actor_still_audits_every_repo_once(
     assert {r["status"] for r in repos} == {"audited"}
     findings = table(warehouse, "findings", "kill")
     assert len({f["finding_id"] for f in findings}) == len(findings)
+
+
+def test_a_changed_repository_is_audited_again(tmp_path: Path, corpus: list[Path]) -> None:
+    repo = tmp_path / "six"
+    subprocess.run(["cp", "-r", str(corpus[0]), str(repo)], check=True)
+    base = [str(repo), "--warehouse", str(tmp_path / "wh"), "--cache-dir", str(tmp_path / "c")]
+    assert audit(*base, "--run-id", "a") == 0
+    with open(repo / "six.py", "a") as handle:
+        handle.write("\nimport pickle\nloaded = pickle.loads(b'')\n")
+    assert audit(*base, "--run-id", "b") == 0
+    assert audit(*base, "--run-id", "c") == 0
+    repos = {r["run_id"]: r for r in table(tmp_path / "wh", "repos")}
+    assert {k: r["status"] for k, r in repos.items()} == {
+        "a": "audited",
+        "b": "audited",
+        "c": "skipped",
+    }
+    assert repos["a"]["revision"] != repos["b"]["revision"] == repos["c"]["revision"]
+    assert repos["c"]["previous_run_id"] == "b"
+    new = {f["rule_id"] for f in table(tmp_path / "wh", "findings", "b")} - {
+        f["rule_id"] for f in table(tmp_path / "wh", "findings", "a")
+    }
+    assert {"S301", "B301"} <= new  # pickle.loads: found only once the file changed

@@ -58,6 +58,16 @@ def checkout_git(spec: RepoSpec, cache_dir: Path, token: str | None, timeout_s: 
     return Checkout(dest, sha, sha)
 
 
+def remote_revision(spec: RepoSpec, token: str | None, timeout_s: float) -> str | None:
+    """The commit the remote's branch (or HEAD) points at, asked with `git ls-remote`: no
+    clone, no objects. None when the remote cannot tell (checkout then reports why)."""
+    remote = _Remote(spec, token, timeout_s)
+    ref = f"refs/heads/{remote.branch}" if remote.branch else "HEAD"
+    result = remote.run(["ls-remote", "--", remote.url, ref], cwd=None)
+    words = result.stdout.split() if result.returncode == 0 else []
+    return words[0] if words else None
+
+
 @contextmanager
 def _locked(path: Path, deadline: float, location: str) -> Iterator[None]:
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)

@@ -46,6 +46,14 @@ class RepoSpec(BaseModel):
 
 
 @dataclass(frozen=True)
+class Revision:
+    """Which content a repository holds now, learnt without fetching it."""
+
+    commit_sha: str | None
+    revision: str  # as Checkout.revision
+
+
+@dataclass(frozen=True)
 class Checkout:
     root: Path  # directory to analyse
     commit_sha: str | None  # HEAD when it is a git repository with commits
