@@ -23,11 +23,11 @@ from codeprism.formatters._common import one_line, ordered
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
-PROJECT_URI = "https://github.com/codeprism/codeprism"
 LLM_RUN = "llm"
 FINGERPRINT_KEY = "codeprism/v1"  # versioned: a new fingerprint recipe gets a new key
 
-# Where a person looks up an analyzer's rules; the project itself for the rest.
+# Where a person looks up an analyzer's rules (SARIF makes informationUri optional: the LLM
+# run, self-hosted, has no public page and gets none).
 _INFORMATION_URIS = {
     "ruff": "https://docs.astral.sh/ruff/rules/",
     "bandit": "https://bandit.readthedocs.io/",
@@ -126,9 +126,10 @@ def _run(key: str, findings: list[Finding], tool_version: str) -> dict[str, obje
     driver = {
         "name": f"codeprism-{key}" if key else "codeprism",
         "version": tool_version,
-        "informationUri": _INFORMATION_URIS.get(key, PROJECT_URI),
         "rules": [_rule(rule_id, by_rule[rule_id]) for rule_id in rule_ids],
     }
+    if key in _INFORMATION_URIS:
+        driver["informationUri"] = _INFORMATION_URIS[key]
     run: dict[str, object] = {
         "tool": {"driver": driver},
         "results": [_result(f, index[f.rule_id]) for f in findings],
