@@ -221,7 +221,9 @@ def run_pipeline(
         ray.data.from_items(items, override_num_blocks=len(items))
         .map(
             resolve_row,
-            num_cpus=0.25,
+            # I/O bound (git waits on the network): reserving CPU here could leave the
+            # analysis actors, which hold every CPU, waiting forever for input.
+            num_cpus=0,
             compute=ray.data.TaskPoolStrategy(size=max(1, min(8, len(items)))),
         )
         .map_batches(
@@ -229,7 +231,8 @@ def run_pipeline(
             fn_constructor_args=(options.analysis, ctx, options.cache_dir, token),
             batch_size=1,
             batch_format="pyarrow",
-            compute=ray.data.ActorPoolStrategy(min_size=1, max_size=workers),
+            # every actor starts at once; waiting for the pool to grow would idle cores
+            compute=ray.data.ActorPoolStrategy(min_size=1, initial_size=workers, max_size=workers),
             num_cpus=1,
         )
     )

@@ -11,8 +11,9 @@ fi
 stamp=.venv/.codeprism-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "installing codeprism and its dependencies into .venv (first run takes a few minutes)" >&2
-  .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "is ignored" >&2 || true
-  .venv/bin/python -m pip install -q -e ".[dev]" 2>&1 | grep -v "is ignored" >&2 || true
+  # pip's status decides (pipefail); grep only hides the find-links "is ignored" chatter
+  .venv/bin/python -m pip install -q --upgrade pip 2>&1 | { grep -v "is ignored" || true; } >&2
+  .venv/bin/python -m pip install -q -e ".[dev]" 2>&1 | { grep -v "is ignored" || true; } >&2
   .venv/bin/python -c "import codeprism, ray, deltalake" || { echo "install failed" >&2; exit 2; }
   touch "$stamp"
 fi
