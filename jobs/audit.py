@@ -222,9 +222,11 @@ def run_pipeline(
         .map(
             resolve_row,
             # I/O bound (git waits on the network): reserving CPU here could leave the
-            # analysis actors, which hold every CPU, waiting forever for input.
+            # analysis actors, which hold every CPU, waiting forever for input. As many
+            # resolvers as actors keep them fed; each one more is a Ray worker process that
+            # costs seconds of CPU to start on a small machine.
             num_cpus=0,
-            compute=ray.data.TaskPoolStrategy(size=max(1, min(8, len(items)))),
+            compute=ray.data.TaskPoolStrategy(size=max(1, min(16, workers, len(items)))),
         )
         .map_batches(
             Analyze,
