@@ -1,0 +1,1 @@
+"""LLM engines for the review agents: one interface, three back ends (see `engines.py`)."""

