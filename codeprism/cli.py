@@ -44,8 +44,15 @@ def _demo(argv: Sequence[str]) -> int:
     return _audit(audit_argv)
 
 
+def _review(argv: Sequence[str]) -> int:
+    from codeprism.review.command import main as review_main
+
+    return review_main(argv)
+
+
 COMMANDS = {
     "audit": (_audit, "audit repositories, paths or a GitHub organisation into the warehouse"),
+    "review": (_review, "review a diff with the static analyzers and the LLM agents"),
     "demo": (_demo, "download a few real public projects from PyPI and audit them"),
 }
 

@@ -102,7 +102,7 @@ def load_model_config(spec: str, **overrides: Any) -> ModelConfig:
     else:
         data = {"model": str(path) if path.exists() else spec}
         if (path / TINY_MARKER).exists():  # a random-weight test model: no weights to load
-            data |= {"load_format": "dummy", "max_model_len": 8192}
+            data |= {"load_format": "dummy", "max_model_len": 8192, "enforce_eager": True}
     data |= {key: value for key, value in overrides.items() if value is not None}
     try:
         return ModelConfig.model_validate(data)

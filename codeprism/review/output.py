@@ -79,9 +79,46 @@ class ReviewOutput(BaseModel):
     findings: list[ReviewItem] = Field(max_length=MAX_ITEMS)
 
 
-def output_json_schema() -> dict[str, Any]:
-    """`ReviewOutput` as one self-contained JSON schema (no `$ref`/`$defs`) for vLLM."""
-    return copy.deepcopy(_inlined_schema())
+def output_json_schema(
+    visible_lines: Mapping[str, AbstractSet[int]] | None = None, max_items: int | None = None
+) -> dict[str, Any]:
+    """`ReviewOutput` as one self-contained JSON schema (no `$ref`/`$defs`) for vLLM.
+
+    With `visible_lines`, the schema of one request is narrowed to what that request may
+    cite: each item's `file_path` is one of the request's files and its `line` one of that
+    file's changed lines, so a grammar-constrained model cannot comment on unchanged code at
+    all (the parser still checks). Past `MAX_NARROWED_LINES` lines only the paths are fixed,
+    to keep the grammar small. `max_items` lowers the item bound below `MAX_ITEMS`.
+    """
+    schema = copy.deepcopy(_inlined_schema())
+    findings = schema["properties"]["findings"]
+    if max_items is not None:
+        findings["maxItems"] = max(0, min(max_items, MAX_ITEMS))
+    if visible_lines:
+        findings["items"] = _narrowed_items(findings["items"], visible_lines)
+    return schema
+
+
+MAX_NARROWED_LINES = 2000
+
+
+def _narrowed_items(
+    item: dict[str, Any], visible_lines: Mapping[str, AbstractSet[int]]
+) -> dict[str, Any]:
+    paths = sorted(path for path, lines in visible_lines.items() if lines)
+    if not paths:
+        return item
+    if sum(len(visible_lines[path]) for path in paths) > MAX_NARROWED_LINES:
+        narrowed = copy.deepcopy(item)
+        narrowed["properties"]["file_path"] = {"type": "string", "enum": paths}
+        return narrowed
+    variants = []
+    for path in paths:
+        variant = copy.deepcopy(item)
+        variant["properties"]["file_path"] = {"type": "string", "enum": [path]}
+        variant["properties"]["line"] = {"type": "integer", "enum": sorted(visible_lines[path])}
+        variants.append(variant)
+    return variants[0] if len(variants) == 1 else {"anyOf": variants}
 
 
 @cache

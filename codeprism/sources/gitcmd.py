@@ -58,6 +58,7 @@ class GitResult:
     returncode: int
     stdout: str
     stderr: str
+    raw_stdout: bytes = b""  # undecoded, for output that is not text (diffs, file blobs)
 
 
 def git_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -139,6 +140,7 @@ def run_git(
         process.returncode,
         out.decode("utf-8", "replace"),
         redact(err.decode("utf-8", "replace"), secrets),
+        out,
     )
 
 

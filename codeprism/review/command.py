@@ -1,0 +1,126 @@
+"""`codeprism review`: review a diff with the static analyzers and the LLM agents.
+
+    codeprism review --diff change.diff --model ./my-model [--agents security,logic]
+    codeprism review --repo . --base main --head HEAD --model model.yaml --format sarif
+
+The findings go to stdout (or --output) in the chosen format; what was dropped (off-diff,
+invalid, duplicate, over the cap) and what was left out of the model's context go to stderr,
+so a machine-readable report stays clean. Without --model only the static analyzers run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from codeprism import __version__
+from codeprism.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, CodeprismError, ConfigError
+from codeprism.findings import Severity, at_or_above
+from codeprism.formatters import FORMATS, render
+from codeprism.llm.config import load_model_config
+from codeprism.llm.engines import Engine, LocalEngine, ServeEngine
+from codeprism.review.agents import AGENT_NAMES
+from codeprism.review.diff import parse_diff
+from codeprism.review.output import DropReason
+from codeprism.review.runner import ReviewConfig, ReviewResult, diff_from_repo, head_tree, review
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="codeprism review", description=__doc__.splitlines()[0])
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--diff", help="unified diff file ('-' reads stdin)")
+    source.add_argument("--repo", type=Path, help="local git repository (with --base/--head)")
+    parser.add_argument("--base", help="base ref (with --repo)")
+    parser.add_argument("--head", help="head ref (with --repo)")
+    parser.add_argument("--model", help="model path, hub id, or a model config YAML/JSON")
+    parser.add_argument(
+        "--serve-url", help="use the Serve LLM app at this URL instead of an in-process vLLM"
+    )
+    parser.add_argument("--agents", default=",".join(AGENT_NAMES), help="comma-separated")
+    parser.add_argument("--max-findings", type=int, default=ReviewConfig().max_findings)
+    parser.add_argument("--max-calls", type=int, default=ReviewConfig().max_calls)
+    parser.add_argument("--no-static", action="store_true", help="skip the static analyzers")
+    parser.add_argument("--format", dest="fmt", default="table", choices=FORMATS)
+    parser.add_argument("--output", type=Path, help="write the report here instead of stdout")
+    parser.add_argument("--fail-on", choices=[s.value for s in Severity])
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and drop notes")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    config = ReviewConfig(
+        agents=tuple(a.strip() for a in args.agents.split(",") if a.strip()),
+        max_findings=args.max_findings,
+        max_calls=args.max_calls,
+        static=not args.no_static,
+    )
+    data = _read_diff(args)
+    files = parse_diff(data)
+    model = load_model_config(args.model) if args.model else None
+    engine: Engine | None = None
+    if model is not None:
+        engine = ServeEngine(model, args.serve_url) if args.serve_url else LocalEngine(model)
+    try:
+        with tempfile.TemporaryDirectory(prefix="codeprism-head-") as scratch:
+            tree = head_tree(args.repo, args.head, files, Path(scratch)) if args.repo else None
+            repo = args.repo.resolve().name if args.repo else ""
+            result = review(files, engine=engine, model=model, config=config, tree=tree, repo=repo)
+    finally:
+        if engine is not None:
+            engine.close()
+    document = render(result.findings, args.fmt, tool_version=__version__, summary=result.summary())
+    if args.output:
+        args.output.write_text(document)
+    else:
+        sys.stdout.write(document)
+    _report(result, verbose=args.debug)
+    if args.fail_on and at_or_above(result.findings, Severity(args.fail_on)):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _read_diff(args: argparse.Namespace) -> bytes:
+    if args.repo is not None:
+        if not args.base or not args.head:
+            raise ConfigError("--repo needs --base and --head")
+        return diff_from_repo(args.repo, args.base, args.head)
+    if args.diff == "-":
+        return sys.stdin.buffer.read()
+    path = Path(args.diff)
+    if not path.is_file():
+        raise ConfigError(f"diff file {path} does not exist")
+    return path.read_bytes()
+
+
+def _report(result: ReviewResult, verbose: bool) -> None:
+    dropped = ", ".join(f"{r.value} {result.dropped.get(r, 0)}" for r in DropReason)
+    lines = [
+        f"review: {result.files} files, {len(result.findings)} findings, "
+        f"{result.requests} LLM requests" + (f" to {result.model}" if result.model else ""),
+        f"dropped: {dropped}",
+    ]
+    lines += [f"left out: {o.path}: {o.reason.value} {o.detail}".rstrip() for o in result.omitted]
+    if verbose:
+        lines += [f"note: {note}" for note in result.notes]
+    print("\n".join(lines), file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING)
+    # vLLM logs every engine step at INFO; the report is what people came for
+    os.environ.setdefault("VLLM_LOGGING_LEVEL", "DEBUG" if args.debug else "WARNING")
+    try:
+        return run(args)
+    except CodeprismError as exc:
+        if args.debug:
+            raise
+        print(f"codeprism review: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return EXIT_ERROR

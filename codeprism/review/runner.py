@@ -1,0 +1,259 @@
+"""One review: a diff in; merged static and LLM findings, and an account of all left out.
+
+The steps, each in its own module: parse the diff (`diff.py`), run the static analyzers on
+the new versions of the changed files and keep their findings on changed lines (the evidence),
+fit the diff into the model's context (`budget.py`), ask every agent about every chunk in one
+batch (`agents.py`, the engine), parse each answer against the lines that chunk showed
+(`output.py`), and merge, deduplicate and cap (`merge.py`). Nothing from the reviewed code is
+ever executed: files are read as bytes and handed to the analyzers and the model as text.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from codeprism.analysis import AnalysisConfig, AnalyzerSuite
+from codeprism.errors import ConfigError
+from codeprism.findings import Finding
+from codeprism.llm.config import ModelConfig
+from codeprism.llm.engines import ChatRequest, Engine
+from codeprism.review.agents import AGENT_NAMES, Agent, build_messages, load_agents
+from codeprism.review.budget import Chunk, Omitted, plan_budget
+from codeprism.review.diff import FileDiff, FileStatus, parse_diff
+from codeprism.review.merge import merge_findings
+from codeprism.review.output import DropReason, output_json_schema, parse_review_output
+from codeprism.sources.gitcmd import run_git, summarise
+
+# Room for the chat template's own tokens, which counting the message texts does not see.
+TEMPLATE_ALLOWANCE = 64
+
+
+@dataclass(frozen=True)
+class ReviewConfig:
+    agents: tuple[str, ...] = AGENT_NAMES
+    max_findings: int = 20  # per review, after merging, ranked by severity x confidence
+    max_findings_per_agent: int = 5  # per answer; the schema holds the model to it
+    max_calls: int = 4  # chunks of one diff; what does not fit is recorded as over budget
+    static: bool = True
+    analysis: AnalysisConfig = AnalysisConfig()
+
+    def __post_init__(self) -> None:
+        load_agents(self.agents)  # unknown names fail here, before any model starts
+        if self.max_findings < 1 or self.max_findings_per_agent < 1 or self.max_calls < 1:
+            raise ConfigError("max_findings, max_findings_per_agent and max_calls must be >= 1")
+
+
+@dataclass
+class ReviewResult:
+    findings: list[Finding]
+    dropped: Counter[DropReason] = field(default_factory=Counter)
+    omitted: list[Omitted] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    files: int = 0
+    requests: int = 0
+    output_tokens: int = 0
+    model: str | None = None
+
+    def summary(self) -> dict[str, Any]:
+        """What the formatters print under the findings."""
+        return {
+            "files": self.files,
+            "model": self.model,
+            "llm_requests": self.requests,
+            "dropped": {reason.value: self.dropped.get(reason, 0) for reason in DropReason},
+            "omitted": [
+                {"path": o.path, "reason": o.reason.value, "detail": o.detail} for o in self.omitted
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class PlannedRequest:
+    agent: Agent
+    chunk: Chunk
+    request: ChatRequest
+
+
+def diff_from_repo(repo: Path, base: str, head: str, timeout_s: float = 120.0) -> bytes:
+    """`git diff base head` of a local repository, as bytes (renames detected)."""
+    result = run_git(
+        ["diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", base, head, "--"],
+        cwd=repo,
+        timeout_s=timeout_s,
+    )
+    if result.returncode != 0:
+        raise ConfigError(f"git diff {base} {head} failed: {summarise(result.stderr)}")
+    return result.raw_stdout
+
+
+def review(
+    files: Sequence[FileDiff],
+    *,
+    engine: Engine | None,
+    model: ModelConfig | None,
+    config: ReviewConfig,
+    tree: Path | None = None,
+    repo: str = "",
+) -> ReviewResult:
+    """Review parsed diff files; without an engine only the static analyzers run.
+
+    `tree` holds the new versions of the changed files (from `--repo`); without it, only
+    added files, whose whole text is in the diff, can be analysed statically.
+    """
+    result = ReviewResult(findings=[], files=len(files))
+    evidence = _static_findings(files, tree, config, result, repo) if config.static else []
+    llm: list[Finding] = []
+    if engine is not None and model is not None:
+        result.model = engine.model_name
+        planned = plan_requests(files, evidence, engine, model, config, result)
+        llm = _ask(planned, engine, result, repo)
+    merged = merge_findings(evidence, llm, max_findings=config.max_findings)
+    result.findings = merged.findings
+    result.dropped.update(merged.dropped)
+    return result
+
+
+def plan_requests(
+    files: Sequence[FileDiff],
+    evidence: Sequence[Finding],
+    engine: Engine,
+    model: ModelConfig,
+    config: ReviewConfig,
+    result: ReviewResult,
+) -> list[PlannedRequest]:
+    """Every agent on every chunk, the agents of one chunk next to each other (prefix cache)."""
+    agents = load_agents(config.agents)
+    overhead = max(
+        _tokens(engine, build_messages(a, "", evidence, config.max_findings_per_agent))
+        for a in agents
+    )
+    room = model.max_model_len - model.sampling.max_tokens - overhead - TEMPLATE_ALLOWANCE
+    if room < 100:
+        raise ConfigError(
+            f"max_model_len {model.max_model_len} leaves no room for a diff after the prompt "
+            f"and the answer ({model.sampling.max_tokens} tokens); raise it or lower max_tokens"
+        )
+    plan = plan_budget(files, engine.count_tokens, room, config.max_calls)
+    result.omitted.extend(plan.omitted)
+    planned = []
+    for chunk in plan.chunks:
+        shown = [f for f in evidence if f.start_line in chunk.visible_lines.get(f.file_path, ())]
+        schema = output_json_schema(chunk.visible_lines, config.max_findings_per_agent)
+        for agent in agents:
+            messages = build_messages(agent, chunk.text, shown, config.max_findings_per_agent)
+            planned.append(PlannedRequest(agent, chunk, ChatRequest(messages, schema)))
+    return planned
+
+
+def _ask(
+    planned: Sequence[PlannedRequest], engine: Engine, result: ReviewResult, repo: str
+) -> list[Finding]:
+    completions = engine.complete([p.request for p in planned])
+    result.requests += len(planned)
+    findings: list[Finding] = []
+    for item, completion in zip(planned, completions, strict=True):
+        result.output_tokens += completion.output_tokens
+        if completion.error:
+            result.dropped[DropReason.INVALID] += 1
+            result.notes.append(f"invalid: {item.agent.name}: engine error: {completion.error}")
+            continue
+        parsed = parse_review_output(
+            completion.text,
+            agent=item.agent,
+            model=engine.model_name,
+            visible_lines=item.chunk.visible_lines,
+            repo=repo,
+        )
+        findings += parsed.findings
+        result.dropped.update(parsed.dropped)
+        result.notes += [f"{item.agent.name}: {note}" for note in parsed.notes]
+    return findings
+
+
+def _tokens(engine: Engine, messages: Sequence[dict[str, str]]) -> int:
+    return sum(engine.count_tokens(m["content"]) for m in messages)
+
+
+def _static_findings(
+    files: Sequence[FileDiff],
+    tree: Path | None,
+    config: ReviewConfig,
+    result: ReviewResult,
+    repo: str,
+) -> list[Finding]:
+    """Static findings on changed lines only: unchanged code is not this review's business."""
+    changed = {f.path: f.changed_lines for f in files if f.changed_lines}
+    with tempfile.TemporaryDirectory(prefix="codeprism-review-") as scratch:
+        root = Path(scratch)
+        written = 0
+        for file in files:
+            if file.path in changed and _copy_new_version(file, tree, root, result):
+                written += 1
+        if not written:
+            return []
+        with AnalyzerSuite(config.analysis) as suite:
+            analysis = suite.analyze(root, repo)
+    for problem in analysis.problems:
+        result.notes.append(f"static: {problem.path}: {problem.kind.value}: {problem.reason}")
+    return [f for f in analysis.findings if f.start_line in changed.get(f.file_path, ())]
+
+
+def _copy_new_version(file: FileDiff, tree: Path | None, root: Path, result: ReviewResult) -> bool:
+    """Put the new text of a changed file under `root`; False (with a note) when unknown."""
+    relative = PurePosixPath(file.path)
+    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+        result.notes.append(f"static: {file.path}: path leaves the repository; not analysed")
+        return False
+    if file.is_binary:
+        return False
+    if tree is not None:
+        source = tree / relative
+        if not source.is_file() or source.is_symlink():
+            result.notes.append(f"static: {file.path}: not in the head tree; not analysed")
+            return False
+        data = source.read_bytes()
+    elif file.status is FileStatus.ADDED:
+        lines = [line.text for hunk in file.hunks for line in hunk.lines if line.kind == "+"]
+        data = ("\n".join(lines) + "\n").encode("utf-8", "surrogateescape")
+    else:
+        result.notes.append(f"static: {file.path}: only the diff is known (give --repo)")
+        return False
+    target = root / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return True
+
+
+def head_tree(repo: Path, head: str, files: Sequence[FileDiff], dest: Path) -> Path:
+    """Write the head version of each changed file under `dest` (git blobs, never checked out
+    or run); files that are missing or not regular blobs are left out."""
+    for file in files:
+        if file.status is FileStatus.DELETED or file.is_binary or not file.changed_lines:
+            continue
+        relative = PurePosixPath(file.path)
+        if relative.is_absolute() or ".." in relative.parts:
+            continue
+        blob = run_git(["cat-file", "blob", f"{head}:{file.path}"], cwd=repo, timeout_s=60)
+        if blob.returncode != 0:
+            continue
+        target = dest / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(blob.raw_stdout)
+    return dest
+
+
+__all__ = [
+    "PlannedRequest",
+    "ReviewConfig",
+    "ReviewResult",
+    "diff_from_repo",
+    "head_tree",
+    "parse_diff",
+    "plan_requests",
+    "review",
+]
