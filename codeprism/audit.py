@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ import pyarrow.compute as pc
 from codeprism.analysis import AnalyzerSuite, RepoAnalysis
 from codeprism.errors import Problem, ProblemKind, SourceError, Stage
 from codeprism.findings import Finding, finding_id
+from codeprism.review.output import DropReason
 from codeprism.schema import ERRORS, FINDINGS, REPOS
 from codeprism.sources import Checkout, RepoSpec, Revision, checkout
 from codeprism.warehouse import PriorAudit
@@ -344,6 +346,13 @@ class AuditSummary:
     by_severity: Counter[str] = field(default_factory=Counter)
     by_rule: Counter[str] = field(default_factory=Counter)
     failed: list[str] = field(default_factory=list)
+    # the LLM pass (`--model`); llm_model stays None without one, and the summary unchanged
+    llm_model: str | None = None
+    llm_repos: int = 0
+    llm_findings: int = 0
+    llm_requests: int = 0
+    llm_dropped: Counter[str] = field(default_factory=Counter)
+    llm_left_out: int = 0
 
     def add(self, result: RepoResult) -> None:
         self.repos[result.status] += 1
@@ -361,6 +370,17 @@ class AuditSummary:
                 counts = pc.value_counts(result.findings.column(column))
                 for item in counts.to_pylist():
                     counter[item["values"]] += item["counts"]
+
+    def add_llm(
+        self, *, findings: int, requests: int, dropped: Mapping[str, int], left_out: int
+    ) -> None:
+        """One repo's LLM pass; what it left out is in the errors table like any skipped file."""
+        self.llm_repos += 1
+        self.llm_findings += findings
+        self.llm_requests += requests
+        self.llm_dropped.update(dropped)
+        self.llm_left_out += left_out
+        self.errors += left_out
 
     @property
     def done(self) -> int:
@@ -389,6 +409,16 @@ class AuditSummary:
             "top_rules": dict(self.by_rule.most_common(10)),
             "duration_s": round(duration_s, 2),
             "lines_per_s": round(self.lines / duration_s, 1) if duration_s > 0 else None,
+        } | ({"llm": self._llm_dict()} if self.llm_model else {})
+
+    def _llm_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.llm_model,
+            "repos": self.llm_repos,
+            "requests": self.llm_requests,
+            "findings": self.llm_findings,
+            "dropped": {r.value: self.llm_dropped.get(r.value, 0) for r in DropReason},
+            "left_out": self.llm_left_out,
         }
 
     def render(self, duration_s: float) -> str:
@@ -406,6 +436,14 @@ class AuditSummary:
             f"  duration   {data['duration_s']} s",
             f"  throughput {data['lines_per_s']} lines/s",
         ]
+        if self.llm_model:
+            llm = data["llm"]
+            dropped = ", ".join(f"{k} {v}" for k, v in llm["dropped"].items())
+            lines.append(
+                f"  llm        {llm['findings']} findings in {llm['repos']} repos, "
+                f"{llm['requests']} requests to {llm['model']} (dropped: {dropped}; "
+                f"left out {llm['left_out']}, see the errors table)"
+            )
         if rules:
             lines += ["  top rules", rules]
         if self.failed:

@@ -14,6 +14,7 @@ class Stage(StrEnum):
     RESOLVE = "resolve"
     CLONE = "clone"
     ANALYZE = "analyze"
+    LLM = "llm"  # the audit's LLM pass
     WRITE = "write"
 
 

@@ -117,12 +117,33 @@ REVIEWS = pa.schema(
     ]
 )
 
+# One row per repository per run that the audit's LLM pass reviewed: its accounting, and the
+# marker that the pass is done for that repository (written after its findings and errors).
+LLM_PASSES = pa.schema(
+    [
+        pa.field("run_id", pa.string(), nullable=False),
+        pa.field("run_date", pa.date32(), nullable=False),
+        pa.field("repo_id", pa.string(), nullable=False),
+        pa.field("repo", pa.string(), nullable=False),
+        pa.field("model", pa.string(), nullable=False),
+        pa.field("prompt_versions", pa.list_(pa.string())),  # one per agent
+        pa.field("files", pa.list_(pa.string())),  # reviewed, riskiest first
+        pa.field("requests", pa.int64()),
+        pa.field("findings", pa.int64()),  # source=llm rows written for the repo
+        pa.field("dropped", pa.map_(pa.string(), pa.int64())),  # reason -> items
+        pa.field("left_out", pa.int64()),  # errors rows of stage llm (clipped, failed, ...)
+        pa.field("output_tokens", pa.int64()),
+        pa.field("finished_at", _ts, nullable=False),
+    ]
+)
+
 TABLES: dict[str, pa.Schema] = {
     "runs": RUNS,
     "repos": REPOS,
     "findings": FINDINGS,
     "errors": ERRORS,
     "reviews": REVIEWS,
+    "llm_passes": LLM_PASSES,
 }
 
 PARTITIONS: dict[str, list[str]] = {"findings": ["run_date"]}

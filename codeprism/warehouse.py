@@ -114,6 +114,26 @@ class Warehouse:
         self.replace("errors", errors, where)
         self.replace("repos", repos, where)
 
+    def write_llm_results(
+        self,
+        run_id: str,
+        repo_ids: Sequence[str],
+        findings: pa.Table,
+        errors: pa.Table,
+        passes: pa.Table,
+    ) -> None:
+        """Write the LLM pass of some repos of a run, exactly once however often it is retried.
+
+        Only the pass's own rows are replaced (`source = 'llm'` findings, `stage = 'llm'`
+        errors), never the static ones; the `llm_passes` rows come last and mark the repos done.
+        """
+        if not repo_ids:
+            return
+        where = f"run_id = {sql_literal(run_id)} AND repo_id IN {_in_list(repo_ids)}"
+        self.replace("findings", findings, f"{where} AND source = 'llm'")
+        self.replace("errors", errors, f"{where} AND stage = 'llm'")
+        self.replace("llm_passes", passes, where)
+
     def write_run(self, run: pa.Table) -> None:
         run_id = run.column("run_id")[0].as_py()
         self.replace("runs", run, f"run_id = {sql_literal(run_id)}")
@@ -132,6 +152,13 @@ class Warehouse:
         """Repos whose results this run has already written (the resume set)."""
         rows = self.query(
             f"SELECT repo_id FROM repos WHERE run_id = {sql_literal(run_id)}", ["repos"]
+        )
+        return {str(v) for v in rows.column("repo_id").to_pylist()}
+
+    def llm_done_repo_ids(self, run_id: str) -> set[str]:
+        """Repos whose LLM pass this run has already written."""
+        rows = self.query(
+            f"SELECT repo_id FROM llm_passes WHERE run_id = {sql_literal(run_id)}", ["llm_passes"]
         )
         return {str(v) for v in rows.column("repo_id").to_pylist()}
 

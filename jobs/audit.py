@@ -1,10 +1,13 @@
 """Org-wide static audit as a Ray Data pipeline.
 
     python -m jobs.audit PATH|URL ... [--org NAME] [--warehouse URI] [--run-id ID] ...
+    python -m jobs.audit ... --model MODEL [--llm-files N] [--llm-agents security,logic]
     ray job submit --runtime-env cluster/runtime_env.yaml -- python -m jobs.audit --org NAME
 
 Stages: resolve and clone (I/O tasks) -> analyze (CPU actor pool, analyzers loaded once
-per actor) -> the driver streams each repo's rows into the warehouse as they arrive.
+per actor) -> the driver streams each repo's rows into the warehouse as they arrive. With
+--model, an LLM pass follows (see jobs/audit_llm.py): the review agents read each audited
+repo's riskiest files on a GPU pool through `ray.data.llm` and add `source=llm` findings.
 """
 
 from __future__ import annotations
@@ -39,6 +42,9 @@ from codeprism.audit import (
 from codeprism.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, CodeprismError, ConfigError
 from codeprism.findings import Severity, finding_from_record
 from codeprism.formatters import render
+from codeprism.llm.config import load_model_config
+from codeprism.llm_pass import LlmPassConfig, llm_findings_count
+from codeprism.review.agents import AGENT_NAMES
 from codeprism.schema import RUNS
 from codeprism.sources import (
     GitHubConfig,
@@ -49,6 +55,7 @@ from codeprism.sources import (
     spec_from_target,
 )
 from codeprism.warehouse import PriorAudit, Warehouse, sql_literal, versions_key
+from jobs.audit_llm import LlmOptions, run_llm_pass
 
 log = logging.getLogger("codeprism.audit")
 
@@ -72,6 +79,7 @@ class AuditOptions:
     output: Path | None
     fail_on: Severity | None
     progress: bool = True
+    llm: LlmOptions | None = None  # the LLM pass, with --model
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -108,6 +116,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", type=Path, help="write the report here instead of stdout")
     parser.add_argument("--fail-on", choices=[s.value for s in Severity])
     parser.add_argument("--no-progress", action="store_true")
+    llm = parser.add_argument_group("LLM pass (with --model)")
+    llm.add_argument("--model", help="model path, hub id, or a model config YAML/JSON")
+    llm.add_argument(
+        "--llm-files",
+        type=int,
+        help=f"riskiest files reviewed per repository (default {LlmPassConfig().files})",
+    )
+    llm.add_argument(
+        "--llm-agents", help=f"comma-separated review agents (default {','.join(AGENT_NAMES)})"
+    )
+    llm.add_argument(
+        "--llm-max-findings",
+        type=int,
+        help=f"findings per agent answer (default {LlmPassConfig().max_findings_per_agent})",
+    )
 
 
 def options_from_args(args: argparse.Namespace) -> AuditOptions:
@@ -139,7 +162,26 @@ def options_from_args(args: argparse.Namespace) -> AuditOptions:
         output=args.output,
         fail_on=Severity(args.fail_on) if args.fail_on else None,
         progress=not args.no_progress,
+        llm=_llm_options(args),
     )
+
+
+def _llm_options(args: argparse.Namespace) -> LlmOptions | None:
+    tuning = {
+        "files": args.llm_files,
+        "agents": _names(args.llm_agents) if args.llm_agents is not None else None,
+        "max_findings_per_agent": args.llm_max_findings,
+    }
+    if not args.model:
+        if any(value is not None for value in tuning.values()):
+            raise ConfigError("--llm-files, --llm-agents and --llm-max-findings need --model")
+        return None
+    config = LlmPassConfig(**{key: value for key, value in tuning.items() if value is not None})
+    return LlmOptions(model=load_model_config(args.model), config=config)
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in text.split(",") if name.strip())
 
 
 def collect_specs(options: AuditOptions) -> list[RepoSpec]:
@@ -310,7 +352,9 @@ def _write_run(warehouse: Warehouse, ctx: RunContext, status: str, targets: int)
         "repos_audited": by_status.get("audited", {}).get("n", 0),
         "repos_skipped": by_status.get("skipped", {}).get("n", 0),
         "repos_failed": by_status.get("failed", {}).get("n", 0),
-        "findings": sum(int(r["f"] or 0) for r in counts),
+        # static findings of the repos (their rows) plus the LLM pass's
+        "findings": sum(int(r["f"] or 0) for r in counts)
+        + llm_findings_count(warehouse, ctx.run_id),
         "analyzer_versions": ctx.analyzer_versions,
         "codeprism_version": __version__,
         "schema_version": 1,
@@ -375,6 +419,8 @@ def run_audit(options: AuditOptions) -> tuple[int, dict[str, Any]]:
                 _say(options, summary.progress_line())
         log.debug("pipeline took %.1fs", time.monotonic() - pipeline_started)
     writer.flush()
+    if options.llm is not None:
+        _llm_pass(options, options.llm, warehouse, ctx, specs, summary)
     _write_run(warehouse, ctx, "succeeded", len(specs))
     duration = time.monotonic() - started
     summary_data = summary.as_dict(duration) | {"run_id": ctx.run_id}
@@ -384,6 +430,45 @@ def run_audit(options: AuditOptions) -> tuple[int, dict[str, Any]]:
     if options.fail_on and count_at_or_above(warehouse, ctx.run_id, options.fail_on):
         return EXIT_FINDINGS, summary_data
     return EXIT_OK, summary_data
+
+
+def _llm_pass(
+    options: AuditOptions,
+    llm: LlmOptions,
+    warehouse: Warehouse,
+    ctx: RunContext,
+    specs: list[RepoSpec],
+    summary: AuditSummary,
+) -> None:
+    """The LLM pass over the repos this run audited; a failure keeps the static results."""
+    started = time.monotonic()
+    try:
+        _ray_init(options.address)
+        run_llm_pass(
+            warehouse,
+            ctx,
+            specs,
+            llm,
+            cache_dir=options.cache_dir,
+            token=_token(options.github),
+            max_file_bytes=options.analysis.max_file_bytes,
+            summary=summary,
+            say=lambda message: _say(options, message),
+        )
+    except CodeprismError:
+        _write_run(warehouse, ctx, "failed", len(specs))
+        raise
+    except Exception as exc:
+        _write_run(warehouse, ctx, "failed", len(specs))
+        raise LlmPassError(
+            f"the LLM pass failed ({type(exc).__name__}: {exc}); the static results are "
+            f"written: re-run with --run-id {ctx.run_id} to retry the LLM pass"
+        ) from exc
+    log.debug("llm pass took %.1fs", time.monotonic() - started)
+
+
+class LlmPassError(CodeprismError):
+    """The LLM pass stopped (the engine did not start, the cluster lost it, ...)."""
 
 
 def _skip_unchanged(
@@ -454,6 +539,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING)
+    # vLLM logs every engine step at INFO; the progress line is what people came for
+    os.environ.setdefault("VLLM_LOGGING_LEVEL", "DEBUG" if args.debug else "WARNING")
     try:
         code, _ = run_audit(options_from_args(args))
         return code

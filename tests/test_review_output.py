@@ -322,3 +322,14 @@ def test_item_model_and_schema_agree_on_field_order() -> None:
     properties = output_json_schema()["properties"]["findings"]["items"]["properties"]
     assert list(properties) == list(ReviewItem.model_fields)
     assert list(properties)[-2:] == ["severity", "confidence"]
+
+
+def test_raw_control_characters_inside_strings_are_accepted() -> None:
+    # xgrammar lets a raw tab or newline through inside a JSON string; strict JSON would
+    # throw the whole answer away for it.
+    text = answer(item(suggested_fix="if x:\n\treturn bind(user_id)"))
+    raw = text.replace("\\n", "\n").replace("\\t", "\t")
+    assert "\t" in raw
+    result = parse(raw)
+    assert not result.dropped
+    assert result.findings[0].suggested_fix == "if x:\n\treturn bind(user_id)"

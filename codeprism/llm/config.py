@@ -28,9 +28,16 @@ class SamplingConfig(BaseModel):
     top_p: float = Field(default=1.0, gt=0.0, le=1.0)
     max_tokens: int = Field(default=2048, ge=1)  # the answer's budget, reserved in the context
     seed: int | None = 0
+    # Benchmarks only: decode exactly max_tokens tokens per answer (fixed output lengths).
+    # Past the end of its JSON answer the model then writes unconstrained tokens, so such
+    # answers no longer parse; never set it for real reviews. Sent only when set.
+    ignore_eos: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        return self.model_dump(exclude_none=True)
+        data = self.model_dump(exclude_none=True)
+        if not self.ignore_eos:
+            del data["ignore_eos"]
+        return data
 
 
 class ModelConfig(BaseModel):

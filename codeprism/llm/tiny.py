@@ -49,6 +49,7 @@ def build_tiny_model(dest: Path) -> Path:
         vocab_size=VOCAB_SIZE,
         special_tokens=SPECIAL_TOKENS,
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,  # its bar leaves blank lines on stdout
     )
     tokenizer.train_from_iterator(_training_text(), trainer=trainer)
     fast = PreTrainedTokenizerFast(

@@ -215,7 +215,8 @@ def _load_items(text: str, result: ParsedOutput) -> list[Any] | None:
         problem = f"response too large ({len(text)} characters)"
     else:
         try:
-            data = json.loads(text, parse_constant=_reject_constant)
+            # strict=False: raw control characters inside strings, which xgrammar lets through
+            data = json.loads(text, parse_constant=_reject_constant, strict=False)
         except (ValueError, RecursionError) as error:
             problem = f"not valid JSON (truncated?): {str(error)[:200]}"
         else:
