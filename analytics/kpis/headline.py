@@ -1,0 +1,83 @@
+"""The headline: the newest visible run in one row, for `codeprism kpi` and the report."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import polars as pl
+
+from analytics.kpis.changes import diff_frame
+from analytics.kpis.scope import ordered_runs, repo_snapshots, run_findings
+from analytics.kpis.source import KpiSource
+from analytics.kpis.stats import per_kloc
+
+HEADLINE_SCHEMA: dict[str, pl.DataType] = {
+    "run_id": pl.String(),
+    "started_at": pl.Datetime("us", "UTC"),
+    "repos": pl.UInt32(),
+    "files": pl.Int64(),
+    "lines": pl.Int64(),
+    "findings": pl.UInt32(),
+    "per_kloc": pl.Float64(),
+    "critical": pl.UInt32(),
+    "high": pl.UInt32(),
+    "previous_run_id": pl.String(),
+    "new": pl.UInt32(),
+    "fixed": pl.UInt32(),
+}
+
+
+def headline(source: KpiSource) -> pl.DataFrame:
+    """One row for the newest visible run (no row when there is none).
+
+    Columns: run_id, started_at, repos (measured: audited or skipped with a visible earlier
+    audit), files, lines, findings, per_kloc, critical, high, previous_run_id (the visible
+    run before it, null for the first), new and fixed versus that run (as `diff_runs`; null
+    for the first run).
+    """
+    last_two = ordered_runs(source).select("run_id", "started_at").tail(2).collect()
+    if not last_two.height:
+        return pl.DataFrame(schema=HEADLINE_SCHEMA)
+    run, started = str(last_two["run_id"][-1]), last_two["started_at"][-1]
+    previous = str(last_two["run_id"][0]) if last_two.height == 2 else None
+    snaps = repo_snapshots(source, [run] if previous is None else [previous, run])
+    findings = run_findings(source, snapshots=snaps)
+    head_snaps = snaps.filter(pl.col("run_id") == run)
+    head = findings.filter(pl.col("run_id") == run)
+    sizes = head_snaps.select(
+        repos=pl.len(), files=pl.col("files").sum(), lines=pl.col("lines").sum()
+    )
+    counts = head.select(
+        findings=pl.len(),
+        critical=(pl.col("severity") == "critical").sum(),
+        high=(pl.col("severity") == "high").sum(),
+    )
+    row = pl.concat([sizes, counts], how="horizontal")
+    if previous is None:
+        changes = pl.LazyFrame(
+            {"new": [None], "fixed": [None]}, schema={"new": pl.UInt32, "fixed": pl.UInt32}
+        )
+    else:
+        diff = diff_frame(
+            findings.filter(pl.col("run_id") == previous), head, head_snaps.select("repo_id")
+        )
+        changes = diff.select(
+            new=(pl.col("status") == "new").sum(), fixed=(pl.col("status") == "fixed").sum()
+        )
+    return (
+        pl.concat([row, changes], how="horizontal")
+        .with_columns(
+            run_id=pl.lit(run),
+            started_at=pl.lit(_as_datetime(started), dtype=pl.Datetime("us", "UTC")),
+            previous_run_id=pl.lit(previous, dtype=pl.String),
+            per_kloc=per_kloc("findings", "lines"),
+        )
+        .select(list(HEADLINE_SCHEMA))
+        .cast(HEADLINE_SCHEMA)  # type: ignore[arg-type]
+        .collect()
+    )
+
+
+def _as_datetime(value: object) -> datetime:
+    assert isinstance(value, datetime)
+    return value
