@@ -8,15 +8,18 @@ presence marks a repo as done. Reads go through deltalake's own query engine.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 from deltalake import DeltaTable, QueryBuilder, write_deltalake
-from deltalake.exceptions import TableNotFoundError
+from deltalake.exceptions import CommitFailedError, TableNotFoundError
 
 from codeprism.schema import PARTITIONS, TABLES
+
+COMMIT_ATTEMPTS = 5
 
 
 def sql_literal(value: str) -> str:
@@ -75,15 +78,27 @@ class Warehouse:
     # -- writing ---------------------------------------------------------------------------
 
     def replace(self, name: str, rows: pa.Table, predicate: str) -> None:
-        """Atomically replace the rows matching `predicate` with `rows` (which must match it)."""
-        write_deltalake(
-            self.table_uri(name),
-            rows.select(TABLES[name].names).cast(TABLES[name]),
-            mode="overwrite",
-            predicate=predicate,
-            partition_by=PARTITIONS.get(name),
-            storage_options=self.storage_options,
-        )
+        """Atomically replace the rows matching `predicate` with `rows` (which must match it).
+
+        Writers of disjoint rows can still collide on a commit (online reviews finish
+        concurrently); Delta then refuses one commit, which is simply tried again.
+        """
+        data = rows.select(TABLES[name].names).cast(TABLES[name])
+        for attempt in range(COMMIT_ATTEMPTS):
+            try:
+                write_deltalake(
+                    self.table_uri(name),
+                    data,
+                    mode="overwrite",
+                    predicate=predicate,
+                    partition_by=PARTITIONS.get(name),
+                    storage_options=self.storage_options,
+                )
+                return
+            except CommitFailedError:
+                if attempt == COMMIT_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * 2**attempt)
 
     def append(self, name: str, rows: pa.Table) -> None:
         write_deltalake(
@@ -133,6 +148,12 @@ class Warehouse:
         self.replace("findings", findings, f"{where} AND source = 'llm'")
         self.replace("errors", errors, f"{where} AND stage = 'llm'")
         self.replace("llm_passes", passes, where)
+
+    def write_review(self, review_id: str, reviews: pa.Table, findings: pa.Table) -> None:
+        """Write one online review's row and findings (run_id = review id), exactly once
+        however often it is retried; the reviews row comes last."""
+        self.replace("findings", findings, f"run_id = {sql_literal(review_id)}")
+        self.replace("reviews", reviews, f"review_id = {sql_literal(review_id)}")
 
     def write_run(self, run: pa.Table) -> None:
         run_id = run.column("run_id")[0].as_py()

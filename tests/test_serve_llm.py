@@ -9,17 +9,12 @@ changed lines.
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 import yaml
 from pydantic import ValidationError
-from ray import serve
 
 from codeprism.findings import Source
 from codeprism.llm.config import ModelConfig, SamplingConfig, load_model_config
@@ -27,7 +22,8 @@ from codeprism.llm.engines import ChatRequest, ServeEngine
 from codeprism.review.diff import parse_diff
 from codeprism.review.output import DropReason, ReviewOutput, output_json_schema
 from codeprism.review.runner import ReviewConfig, diff_from_repo, review
-from serve_apps.llm import LLMAppArgs, build_llm_app
+from serve_apps.llm import LLMAppArgs
+from tests.fakes.net import free_port
 
 CONFIG_YAML = Path(__file__).resolve().parents[1] / "serve_apps" / "config.yaml"
 # With at most one finding per answer, the longest schema-valid answer (path from an enum,
@@ -68,45 +64,14 @@ def archive(name: str) -> None:
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _wait_ready(base_url: str, model: str, timeout_s: float = 120.0) -> None:
-    """`serve.run` returns once the replicas are healthy; wait until the proxy routes too."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            response = requests.get(f"{base_url}/v1/models", timeout=10)
-            if response.ok and model in response.text:
-                return
-        except requests.RequestException:
-            pass
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"the LLM app at {base_url} did not come up")
-        time.sleep(1.0)
-
-
 @pytest.fixture(scope="module")
 def model(tiny_model: Path) -> ModelConfig:
     return load_model_config(str(tiny_model), device="cpu", sampling=SAMPLING)
 
 
 @pytest.fixture(scope="module")
-def serve_url(ray_local: None, tiny_model: Path, model: ModelConfig) -> Iterator[str]:
-    port = _free_port()
-    serve.start(http_options={"host": "127.0.0.1", "port": port})
-    try:
-        app = build_llm_app(LLMAppArgs(model=str(tiny_model), device="cpu"))
-        serve.run(app, name="llm", route_prefix="/")
-        base_url = f"http://127.0.0.1:{port}"
-        _wait_ready(base_url, model.name)
-        yield base_url
-    finally:
-        serve.shutdown()
+def serve_url(llm_url: str) -> str:
+    return llm_url
 
 
 def _git(repo: Path, *args: str) -> None:
@@ -136,7 +101,7 @@ def test_config_yaml_names_the_builder_with_valid_args() -> None:
     schema = ServeDeploySchema.model_validate(document)
     (app,) = [a for a in schema.applications if a.name == "llm"]
     assert app.import_path == "serve_apps.llm:build_llm_app"
-    assert app.route_prefix == "/"
+    assert app.route_prefix == "/llm"
     args = LLMAppArgs.model_validate(app.args)
     settings = args.model_settings()
     assert settings.device == "gpu" and not settings.on_cpu()
@@ -218,7 +183,7 @@ def test_unknown_model_is_an_invalid_answer_not_an_exception(
 def test_dead_url_is_an_invalid_answer_not_an_exception(
     model: ModelConfig, change: tuple[Path, bytes]
 ) -> None:
-    dead = ServeEngine(model, f"http://127.0.0.1:{_free_port()}", retries=1, timeout_s=5)
+    dead = ServeEngine(model, f"http://127.0.0.1:{free_port()}", retries=1, timeout_s=5)
     _assert_engine_errors_are_invalid(dead, model, change[1])
 
 

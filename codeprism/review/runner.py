@@ -106,12 +106,35 @@ def review(
     added files, whose whole text is in the diff, can be analysed statically.
     """
     result = ReviewResult(findings=[], files=len(files))
-    evidence = _static_findings(files, tree, config, result, repo) if config.static else []
+    evidence = static_evidence(files, tree, config, result, repo) if config.static else []
     llm: list[Finding] = []
     if engine is not None and model is not None:
-        result.model = engine.model_name
-        planned = plan_requests(files, evidence, engine, model, config, result)
-        llm = _ask(planned, engine, result, repo)
+        llm = llm_findings(files, evidence, engine, model, config, result, repo)
+    return merge_into(result, evidence, llm, config)
+
+
+def llm_findings(
+    files: Sequence[FileDiff],
+    evidence: Sequence[Finding],
+    engine: Engine,
+    model: ModelConfig,
+    config: ReviewConfig,
+    result: ReviewResult,
+    repo: str,
+) -> list[Finding]:
+    """Every agent's findings on the diff, parsed against the lines each request showed."""
+    result.model = engine.model_name
+    planned = plan_requests(files, evidence, engine, model, config, result)
+    return _ask(planned, engine, result, repo)
+
+
+def merge_into(
+    result: ReviewResult,
+    evidence: Sequence[Finding],
+    llm: Sequence[Finding],
+    config: ReviewConfig,
+) -> ReviewResult:
+    """Merge static and LLM findings into `result`: deduplicated, capped, drops counted."""
     merged = merge_findings(evidence, llm, max_findings=config.max_findings)
     result.findings = merged.findings
     result.dropped.update(merged.dropped)
@@ -179,7 +202,7 @@ def _tokens(engine: Engine, messages: Sequence[dict[str, str]]) -> int:
     return sum(engine.count_tokens(m["content"]) for m in messages)
 
 
-def _static_findings(
+def static_evidence(
     files: Sequence[FileDiff],
     tree: Path | None,
     config: ReviewConfig,
@@ -253,7 +276,10 @@ __all__ = [
     "ReviewResult",
     "diff_from_repo",
     "head_tree",
+    "llm_findings",
+    "merge_into",
     "parse_diff",
     "plan_requests",
     "review",
+    "static_evidence",
 ]
