@@ -8,6 +8,13 @@ Extending it: `route(method, regex, handler)` adds an endpoint (tried before the
 `push_reply(method, path, reply)` scripts a one-off answer (a rate-limit error, a 500), and
 `requests` holds what clients sent, to assert on. With `git_root`, `/git/<repo>.git` is served
 over git's smart HTTP protocol by `git http-backend`, so clone URLs can point here too.
+
+Pull requests (`add_pull`) answer `GET pulls/{n}` as JSON or, asked for the diff media type, as
+the diff's bytes; `POST pulls/{n}/reviews` validates like GitHub (a comment's line must be on
+the right side of the diff, else 422) and stores the review; `POST check-runs` is open to
+installation tokens only, as on GitHub. A GitHub App (`add_app`) exchanges its RS256 JWT for
+an installation token at `POST /app/installations/{id}/access_tokens`; that token is then
+accepted like the personal one until it expires.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import base64
 import json
 import math
 import re
+import secrets
 import subprocess
 import sys
 import threading
@@ -23,10 +31,13 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+import jwt
 
 ENTERPRISE_PREFIX = "/api/v3"
 DOCS = "https://docs.github.com/rest"
@@ -39,6 +50,13 @@ PRIMARY_LIMIT_MESSAGE = (
     "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, "
     "please include the request ID 0000:0000:0000000:0000000:00000000."
 )
+PAT_FORBIDDEN_MESSAGE = "Resource not accessible by personal access token"
+JWT_UNDECODABLE_MESSAGE = "A JSON web token could not be decoded"
+DIFF_MEDIA_TYPES = ("application/vnd.github.diff", "application/vnd.github.v3.diff")
+CHECK_CONCLUSIONS = {
+    "action_required", "cancelled", "failure", "neutral", "success", "skipped", "stale",
+    "timed_out",
+}  # fmt: skip
 
 
 @dataclass
@@ -88,6 +106,17 @@ def _error(message: str, status: int, anchor: str = "") -> dict[str, str]:
     return {"message": message, "documentation_url": url, "status": str(status)}
 
 
+def _unprocessable(*errors: Any, docs: str = DOCS) -> Reply:
+    """GitHub's 422 shape: a fixed message, the reasons in `errors`."""
+    body = {
+        "message": "Unprocessable Entity",
+        "errors": list(errors),
+        "documentation_url": docs,
+        "status": "422",
+    }
+    return Reply(422, body)
+
+
 def _strip_prefix(path: str) -> tuple[str, str]:
     if path == ENTERPRISE_PREFIX or path.startswith(ENTERPRISE_PREFIX + "/"):
         return ENTERPRISE_PREFIX, path[len(ENTERPRISE_PREFIX) :] or "/"
@@ -120,6 +149,12 @@ class FakeGitHub:
         self._server: ThreadingHTTPServer | None = None
         self._port = 0
         self._thread: threading.Thread | None = None
+        self.pulls: dict[tuple[str, int], dict[str, Any]] = {}  # (full name, number) -> state
+        self.apps: dict[int, str] = {}  # app id -> public key PEM
+        self.installation_tokens: dict[str, dict[str, Any]] = {}  # token -> installation, expiry
+        self.installation_token_ttl_s = 3600.0  # GitHub: an installation token lasts an hour
+        self.check_runs: list[dict[str, Any]] = []
+        self._next_id = 1
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -131,12 +166,8 @@ class FakeGitHub:
         self.stop()
 
     def start(self) -> None:
-        server = _Server(("127.0.0.1", 0), _RequestHandler)
-        server.fake = self
-        self._server = server
-        self._port = server.server_address[1]
-        self._thread = threading.Thread(target=server.serve_forever, daemon=True)
-        self._thread.start()
+        self._server, self._thread = start_server(self)
+        self._port = self._server.server_address[1]
 
     def stop(self) -> None:
         if self._server is not None:
@@ -191,6 +222,43 @@ class FakeGitHub:
         self.repos[f"{owner}/{name}"] = stored
         return stored
 
+    def add_pull(
+        self,
+        owner: str,
+        name: str,
+        number: int,
+        head_sha: str,
+        base_sha: str,
+        diff: bytes,
+        draft: bool = False,
+        title: str = "A change",
+        state: str = "open",
+    ) -> dict[str, Any]:
+        """A pull request whose diff is `diff`; its reviews land in the returned `reviews`."""
+        if f"{owner}/{name}" not in self.repos:
+            self.add_repo(owner, name)
+        pull = {
+            "number": number,
+            "head_sha": head_sha,
+            "base_sha": base_sha,
+            "diff": diff,
+            "draft": draft,
+            "title": title,
+            "state": state,
+            "reviews": [],
+            "sides": _diff_sides(diff),  # path -> {"RIGHT": lines, "LEFT": lines}
+        }
+        self.pulls[(f"{owner}/{name}", number)] = pull
+        return pull
+
+    def add_app(self, app_id: int, public_key_pem: str | bytes) -> None:
+        """A GitHub App whose JWTs verify against `public_key_pem`."""
+        key = public_key_pem.decode() if isinstance(public_key_pem, bytes) else public_key_pem
+        self.apps[app_id] = key
+
+    def reviews(self, owner: str, name: str, number: int) -> list[dict[str, Any]]:
+        return list(self.pulls[(f"{owner}/{name}", number)]["reviews"])
+
     def route(self, method: str, pattern: str, handler: Handler) -> None:
         """Answer `method` on API paths fully matching `pattern` (prefix-free) with `handler`."""
         self._routes.insert(0, (method.upper(), re.compile(pattern), handler))
@@ -213,23 +281,60 @@ class FakeGitHub:
         prefix, path = _strip_prefix(request.path)
         if path.startswith("/git/") and self.git_root is not None:
             return self._git(request, path[len("/git") :])
-        unauthorised = self._check_token(request)
+        unauthorised = self._check_app_jwt(request) if path.startswith("/app/") else None
+        unauthorised = unauthorised or self._check_token(request)
         if unauthorised is not None:
             return unauthorised
         limited, headers = self._consume_rate_limit()
         reply = limited or self._scripted(request.method, path) or self._routed(request, path)
+        api = f"http://{host}{prefix}"
+        reply = reply or self._pulls_api(request, path, api)
         if reply is None:
-            reply = self._builtin(request, path, f"http://{host}{prefix}")
+            reply = self._builtin(request, path, api)
         return Reply(reply.status, reply.body, {**headers, **reply.headers})
 
     def _check_token(self, request: RecordedRequest) -> Reply | None:
+        given = request.headers.get("authorization", "")
+        if request.api_path.startswith("/app/"):
+            return None  # the App's JWT, checked by _check_app_jwt
+        installation = self._installation(request)
+        if installation is not None:
+            if installation["expires_at"] <= time.time():
+                return Reply(401, _error("Bad credentials", 401))
+            return None
+        if given.partition(" ")[2].startswith("ghs_"):
+            return Reply(401, _error("Bad credentials", 401))  # unknown installation token
         if self.token is None:
             return None
-        given = request.headers.get("authorization", "")
         if not given:
             return Reply(401, _error("Requires authentication", 401))
         if given not in (f"token {self.token}", f"Bearer {self.token}"):
             return Reply(401, _error("Bad credentials", 401))
+        return None
+
+    def _installation(self, request: RecordedRequest) -> dict[str, Any] | None:
+        token = request.headers.get("authorization", "").partition(" ")[2]
+        return self.installation_tokens.get(token)
+
+    def _check_app_jwt(self, request: RecordedRequest) -> Reply | None:
+        """GitHub checks an App JWT's RS256 signature against the App's key, and that it
+        expires at most ten minutes after it is checked."""
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        try:
+            if scheme.lower() != "bearer":
+                raise jwt.InvalidTokenError("not a bearer token")
+            issuer = int(jwt.decode(token, options={"verify_signature": False})["iss"])
+            claims = jwt.decode(
+                token,
+                self.apps[issuer],
+                algorithms=["RS256"],
+                options={"require": ["iat", "exp", "iss"]},
+            )
+        except (jwt.PyJWTError, KeyError, ValueError, TypeError):
+            return Reply(401, _error(JWT_UNDECODABLE_MESSAGE, 401))
+        if claims["exp"] > time.time() + 600:
+            message = "'Expiration time' claim ('exp') is too far in the future"
+            return Reply(401, _error(message, 401))
         return None
 
     def _consume_rate_limit(self) -> tuple[Reply | None, dict[str, str]]:
@@ -286,6 +391,170 @@ class FakeGitHub:
                 return Reply(404, _error("Not Found", 404))
             return Reply(200, self._repo_json(stored, api))
         return Reply(404, _error("Not Found", 404))
+
+    # -- pull requests, reviews, check runs, App tokens -----------------------------------------
+
+    def _pulls_api(self, request: RecordedRequest, path: str, api: str) -> Reply | None:
+        method = request.method
+        if match := re.fullmatch(r"/app/installations/(\d+)/access_tokens", path):
+            return self._access_token(int(match.group(1))) if method == "POST" else None
+        if match := re.fullmatch(r"/repos/([^/]+/[^/]+)/check-runs", path):
+            return (
+                self._create_check_run(request, match.group(1), api) if method == "POST" else None
+            )
+        match = re.fullmatch(r"/repos/([^/]+/[^/]+)/pulls/(\d+)(/reviews)?", path)
+        if match is None:
+            return None
+        pull = self.pulls.get((match.group(1), int(match.group(2))))
+        if pull is None:
+            return Reply(404, _error("Not Found", 404))
+        if match.group(3) is None and method == "GET":
+            accept = request.headers.get("accept", "")
+            if any(media in accept for media in DIFF_MEDIA_TYPES):
+                return Reply(200, pull["diff"], {"Content-Type": "text/plain; charset=utf-8"})
+            return Reply(200, self._pull_json(match.group(1), pull, api))
+        if match.group(3) is not None and method == "POST":
+            return self._create_review(request, match.group(1), pull, api)
+        return None
+
+    def _new_id(self) -> int:
+        with self._lock:
+            self._next_id += 1
+            return self._next_id
+
+    def _access_token(self, installation_id: int) -> Reply:
+        token = "ghs_" + secrets.token_urlsafe(27)
+        expires_at = time.time() + self.installation_token_ttl_s
+        self.installation_tokens[token] = {
+            "installation_id": installation_id,
+            "expires_at": expires_at,
+        }
+        body = {
+            "token": token,
+            "expires_at": _iso(expires_at),
+            "permissions": {"checks": "write", "contents": "read", "pull_requests": "write"},
+            "repository_selection": "all",
+        }
+        return Reply(201, body)
+
+    def _pull_json(self, full_name: str, pull: dict[str, Any], api: str) -> dict[str, Any]:
+        number = pull["number"]
+        url = f"{api}/repos/{full_name}/pulls/{number}"
+        repo = self._repo_json(self.repos[full_name], api)
+        owner = repo["owner"]
+
+        def part(ref: str, sha: str) -> dict[str, Any]:
+            label = f"{owner['login']}:{ref}"
+            return {"label": label, "ref": ref, "sha": sha, "user": owner, "repo": repo}
+
+        return {
+            "url": url,
+            "id": 5000 + number,
+            "node_id": f"PR_{number}",
+            "html_url": f"{self.url}/{full_name}/pull/{number}",
+            "diff_url": f"{self.url}/{full_name}/pull/{number}.diff",
+            "patch_url": f"{self.url}/{full_name}/pull/{number}.patch",
+            "number": number,
+            "state": pull["state"],
+            "locked": False,
+            "title": pull["title"],
+            "user": owner,
+            "body": None,
+            "draft": pull["draft"],
+            "head": part("feature", pull["head_sha"]),
+            "base": part(self.repos[full_name]["default_branch"], pull["base_sha"]),
+            "merged": False,
+            "mergeable": True,
+            "comments": 0,
+            "review_comments": 0,
+            "commits": 1,
+            "created_at": "2024-01-01T00:00:00Z",
+            "updated_at": "2024-01-01T00:00:00Z",
+            "closed_at": None,
+            "merged_at": None,
+            "merge_commit_sha": None,
+            "author_association": "MEMBER",
+        }
+
+    def _create_review(
+        self, request: RecordedRequest, full_name: str, pull: dict[str, Any], api: str
+    ) -> Reply:
+        docs = f"{DOCS}/pulls/reviews#create-a-review-for-a-pull-request"
+        try:
+            data = request.json()
+        except ValueError:
+            return Reply(400, _error("Problems parsing JSON", 400))
+        event = data.get("event", "PENDING")
+        if event not in ("APPROVE", "REQUEST_CHANGES", "COMMENT", "PENDING"):
+            return _unprocessable(f"Invalid value for event: {event}", docs=docs)
+        if event in ("REQUEST_CHANGES", "COMMENT") and not data.get("body"):
+            return _unprocessable(f"Body is required when using {event}", docs=docs)
+        commit_id = data.get("commit_id", pull["head_sha"])
+        if commit_id != pull["head_sha"]:
+            return _unprocessable(f"No commit found for SHA: {commit_id}", docs=docs)
+        for comment in data.get("comments") or []:
+            sides = pull["sides"].get(comment.get("path"))
+            if sides is None:
+                return _unprocessable("Path could not be resolved", docs=docs)
+            lines = sides.get(comment.get("side", "RIGHT"), set())
+            if comment.get("line") not in lines or not comment.get("body"):
+                return _unprocessable("Line could not be resolved", docs=docs)
+        review_id = self._new_id()
+        stored = {"id": review_id, **data, "commit_id": commit_id}
+        pull["reviews"].append(stored)
+        owner = self._owner_json(self.owners[full_name.split("/")[0]], api)
+        pull_url = f"{api}/repos/{full_name}/pulls/{pull['number']}"
+        html = f"{self.url}/{full_name}/pull/{pull['number']}#pullrequestreview-{review_id}"
+        state = {"COMMENT": "COMMENTED", "APPROVE": "APPROVED"}.get(event, event)
+        body = {
+            "id": review_id,
+            "node_id": f"PRR_{review_id}",
+            "user": owner,
+            "body": data.get("body", ""),
+            "state": "CHANGES_REQUESTED" if event == "REQUEST_CHANGES" else state,
+            "html_url": html,
+            "pull_request_url": pull_url,
+            "_links": {"html": {"href": html}, "pull_request": {"href": pull_url}},
+            "submitted_at": _iso(time.time()),
+            "commit_id": commit_id,
+            "author_association": "MEMBER",
+        }
+        return Reply(200, body)
+
+    def _create_check_run(self, request: RecordedRequest, full_name: str, api: str) -> Reply:
+        docs = f"{DOCS}/checks/runs#create-a-check-run"
+        if self._installation(request) is None:
+            return Reply(403, {**_error(PAT_FORBIDDEN_MESSAGE, 403), "documentation_url": docs})
+        if full_name not in self.repos:
+            return Reply(404, _error("Not Found", 404))
+        data = request.json()
+        problem = _check_run_problem(data)
+        if problem:
+            return _unprocessable(problem, docs=docs)
+        run_id = self._new_id()
+        self.check_runs.append({"id": run_id, "repo": full_name, **data})
+        output = data.get("output") or {}
+        body = {
+            "id": run_id,
+            "node_id": f"CR_{run_id}",
+            "name": data["name"],
+            "head_sha": data["head_sha"],
+            "url": f"{api}/repos/{full_name}/check-runs/{run_id}",
+            "html_url": f"{self.url}/{full_name}/runs/{run_id}",
+            "status": data.get("status", "queued"),
+            "conclusion": data.get("conclusion"),
+            "started_at": _iso(time.time()),
+            "completed_at": data.get("completed_at"),
+            "output": {
+                "title": output.get("title"),
+                "summary": output.get("summary"),
+                "text": output.get("text"),
+                "annotations_count": len(output.get("annotations") or []),
+                "annotations_url": f"{api}/repos/{full_name}/check-runs/{run_id}/annotations",
+            },
+            "pull_requests": [],
+        }
+        return Reply(201, body)
 
     def _page(self, request: RecordedRequest, items: list[Any], url: str) -> Reply:
         per_page = min(int(request.query.get("per_page", ["30"])[0]), 100)
@@ -380,9 +649,85 @@ class FakeGitHub:
         return Reply(status, body, headers)
 
 
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _check_run_problem(data: dict[str, Any]) -> str | None:
+    """What GitHub would reject in a check run, or None."""
+    if not data.get("name") or not data.get("head_sha"):
+        return "name and head_sha are required"
+    if data.get("status", "queued") not in ("queued", "in_progress", "completed"):
+        return f"Invalid status: {data.get('status')}"
+    if data.get("status") == "completed" and data.get("conclusion") not in CHECK_CONCLUSIONS:
+        return "Conclusion is required when status is completed"
+    output = data.get("output")
+    if output is None:
+        return None
+    if not output.get("title") or not output.get("summary"):
+        return "output.title and output.summary are required"
+    annotations = output.get("annotations") or []
+    if len(annotations) > 50:
+        return "Only 50 annotations are allowed per request"
+    for annotation in annotations:
+        if {"path", "start_line", "end_line", "annotation_level", "message"} - set(annotation):
+            return "Annotation is missing a required field"
+        if annotation["annotation_level"] not in ("notice", "warning", "failure"):
+            return f"Invalid annotation_level: {annotation['annotation_level']}"
+    return None
+
+
+def _diff_sides(diff: bytes) -> dict[str, dict[str, set[int]]]:
+    """Per file of a git diff, the lines a review comment may sit on: RIGHT (new file: context
+    and added lines) and LEFT (old file: context and removed lines). Unquoted paths only."""
+    sides: dict[str, dict[str, set[int]]] = {}
+    lines: dict[str, set[int]] = {}
+    old_path, in_hunk, old_no, new_no = "", False, 0, 0
+    for raw in diff.decode("utf-8", "replace").split("\n"):
+        line = raw.removesuffix("\r")
+        if line.startswith("diff --git "):
+            lines, in_hunk = {"RIGHT": set(), "LEFT": set()}, False
+            sides[line.rsplit(" b/", 1)[-1]] = lines
+        elif not in_hunk and line.startswith("--- "):
+            old_path = line[4:].removeprefix("a/")
+        elif not in_hunk and line.startswith("+++ "):
+            new_path = line[4:].removeprefix("b/")
+            sides[old_path if new_path == "/dev/null" else new_path] = lines
+        elif match := re.match(r"@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@", line):
+            in_hunk, old_no, new_no = True, int(match.group(1)), int(match.group(2))
+        elif in_hunk and line[:1] in (" ", "-"):
+            lines["LEFT"].add(old_no)
+            if line[:1] == " ":
+                lines["RIGHT"].add(new_no)
+                new_no += 1
+            old_no += 1
+        elif in_hunk and line[:1] == "+":
+            lines["RIGHT"].add(new_no)
+            new_no += 1
+    return sides
+
+
+class ServesRequests(Protocol):
+    """What the HTTP handler needs of a fake: somewhere to record, and an answer."""
+
+    requests: list[RecordedRequest]
+    _lock: threading.Lock
+
+    def handle(self, request: RecordedRequest, host: str) -> Reply: ...
+
+
+def start_server(fake: ServesRequests) -> tuple[ThreadingHTTPServer, threading.Thread]:
+    """Serve `fake` on a free loopback port from a daemon thread."""
+    server = _Server(("127.0.0.1", 0), _RequestHandler)
+    server.fake = fake
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, thread
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    fake: FakeGitHub
+    fake: ServesRequests
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # a client that hangs up (git after a 401, a timed-out test) is not a server bug

@@ -1,0 +1,211 @@
+"""What every Git-host client shares: its models, its errors and its counted, backed-off calls.
+
+Each client sends its REST requests one at a time through `send`, which counts every attempt
+(`on_event("call")`) and every rate-limit wait (`on_event("backoff")`), so the numbers a
+caller feeds to its metrics are the requests the host really received. No HTTP library
+retries on its own underneath: a retry that the counter did not see would be a call unaccounted.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import TypeVar
+
+from codeprism.errors import CodeprismError
+from codeprism.findings import Finding
+
+EventHook = Callable[[str], None]
+CALL = "call"
+BACKOFF = "backoff"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class PullRequestInfo:
+    """A pull request (GitHub) or merge request (GitLab) as a review needs it.
+
+    `repo` is "owner/name" on GitHub and the project path ("group/project") on GitLab.
+    `start_sha` is GitLab's `diff_refs.start_sha` (the target branch head the diff was made
+    against), which a GitLab line position needs besides base and head; None on GitHub.
+    """
+
+    repo: str
+    number: int
+    head_sha: str
+    base_sha: str
+    draft: bool
+    title: str
+    state: str
+    start_sha: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """What one `publish` put on the host."""
+
+    comments: int  # inline comments (GitHub) or line discussions (GitLab) posted
+    summary_only: int  # findings listed in the summary because their line is not a changed line
+    review_id: str | None
+    check_run_id: str | None
+    calls: int  # REST requests this publish sent, an installation-token request included
+
+
+class HostError(CodeprismError):
+    """A host refused or failed a request. `status` is the HTTP status (None: no answer).
+    The message names the request and the host's reason, never a credential."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class RateLimited(HostError):
+    """The host asked for a wait longer than allowed, or kept refusing after the retries."""
+
+    def __init__(self, message: str, status: int | None, wait_s: float | None) -> None:
+        super().__init__(message, status)
+        self.wait_s = wait_s
+
+
+class Refused(Exception):
+    """One attempt got an error status; `send` decides whether to wait and retry."""
+
+    def __init__(self, status: int, headers: Mapping[str, str], message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.headers = {k.lower(): v for k, v in headers.items()}
+        self.message = message
+
+
+class Unreachable(Exception):
+    """One attempt got no HTTP answer (connection refused, timeout)."""
+
+
+class CallCounter:
+    """Per-client totals of REST calls and back-offs, reported to `on_event` as they happen."""
+
+    def __init__(self, on_event: EventHook | None) -> None:
+        self._on_event = on_event
+        self._lock = threading.Lock()
+        self.calls = 0
+        self.backoffs = 0
+
+    def record(self, event: str) -> None:
+        with self._lock:
+            if event == CALL:
+                self.calls += 1
+            else:
+                self.backoffs += 1
+        if self._on_event is not None:
+            self._on_event(event)
+
+
+class Tally:
+    """The calls of one public operation (a publish), next to the client-wide totals."""
+
+    def __init__(self, counter: CallCounter) -> None:
+        self.counter = counter
+        self.calls = 0
+
+    def call(self) -> None:
+        self.calls += 1
+        self.counter.record(CALL)
+
+    def backoff(self) -> None:
+        self.counter.record(BACKOFF)
+
+
+WaitPolicy = Callable[[Refused], float | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """How long rate-limit waits may be, and how many retries a request gets."""
+
+    max_retries: int
+    max_backoff_s: float
+    host: str  # "GitHub" or "GitLab", for messages
+    secrets: Iterable[str] = ()  # never shown in an error message; may grow (new tokens)
+    sleep: Callable[[float], None] = time.sleep
+
+
+def send(tally: Tally, what: str, attempt: Callable[[], T], policy: WaitPolicy, b: Backoff) -> T:
+    """Run `attempt` (one HTTP request) until it succeeds, waiting where `policy` says the
+    refusal is a rate limit. `what` names the request ("GET /repos/o/r/pulls/1") in errors."""
+    retries = 0
+    while True:
+        tally.call()
+        try:
+            return attempt()
+        except Unreachable as exc:
+            raise HostError(scrub(f"{b.host} {what}: no answer: {exc}", b.secrets)) from None
+        except Refused as refused:
+            wait = policy(refused)
+            reason = scrub(f"HTTP {refused.status}: {refused.message}", b.secrets)
+            if wait is None:
+                raise HostError(f"{b.host} {what} failed: {reason}", refused.status) from None
+            if wait > b.max_backoff_s:
+                raise RateLimited(
+                    f"{b.host} {what} is rate limited ({reason}); the requested wait of "
+                    f"{wait:.0f} s exceeds max_backoff_s={b.max_backoff_s:g}",
+                    refused.status,
+                    wait,
+                ) from None
+            if retries >= b.max_retries:
+                raise RateLimited(
+                    f"{b.host} {what} is still rate limited after {retries} retries ({reason})",
+                    refused.status,
+                    wait,
+                ) from None
+            retries += 1
+            tally.backoff()
+            b.sleep(wait)
+
+
+def place_findings(
+    findings: Sequence[Finding], changed_lines: Mapping[str, Collection[int]]
+) -> tuple[list[Finding], list[Finding]]:
+    """The findings whose start line is a changed line of their file (they go inline), and
+    the others (they go in the summary)."""
+    inline: list[Finding] = []
+    not_inline: list[Finding] = []
+    for finding in findings:
+        placed = finding.start_line in changed_lines.get(finding.file_path, ())
+        (inline if placed else not_inline).append(finding)
+    return inline, not_inline
+
+
+def retry_after_s(headers: Mapping[str, str], now: float | None = None) -> float | None:
+    """Seconds of a `Retry-After` header (delta-seconds or an HTTP date); None if absent/bad."""
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError):
+        return None
+    return max(when - (time.time() if now is None else now), 0.0)
+
+
+def reset_wait_s(reset: str | None, now: float | None = None) -> float | None:
+    """Seconds until a rate-limit reset given as epoch seconds, plus one: the reset is a whole
+    second and it is unknown when within it the window opens."""
+    if reset is None or not reset.strip().isdigit():
+        return None
+    return max(int(reset) - (time.time() if now is None else now), 0.0) + 1.0
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every secret value replaced: hosts rarely echo credentials, but a URL or a
+    proxy's error page might, and an error message ends up in logs."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
