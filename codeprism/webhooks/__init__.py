@@ -1,0 +1,9 @@
+"""The host-independent core of the webhook path, imported by the Serve ingress and orchestrator.
+
+- `signature`: is this request really from GitHub / GitLab (HMAC-SHA256, shared token)?
+- `events`: does this event start a review, and of what (`Decision`, `ReviewTarget`)?
+- `inbox`: the durable SQLite record of accepted events, the review queue with leases, and
+  the counters behind `/metrics`.
+
+Nothing here imports Ray or a web framework: the rules are tested without a cluster.
+"""

@@ -1,0 +1,278 @@
+"""Which webhook events start a review, and of what.
+
+`classify_github` and `classify_gitlab` turn an (event name, parsed JSON body) pair into a
+`Decision`. They never raise: the body comes from the network, so a payload that is not an
+object, or lacks a field a review needs, is a `Decision("invalid", reason)` the ingress can
+record and answer, not a KeyError. Events that are well-formed but not ours (pushes, check
+suites, installations, closed pull requests) are "ignore" with a reason saying why.
+
+Field values that later end up in host API paths (repository names, commit SHAs) are
+checked against their documented shapes here, so nothing downstream builds a URL from an
+arbitrary string.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from codeprism.webhooks._fields import (
+    Malformed,
+    get_bool,
+    get_int,
+    get_mapping,
+    get_sha,
+    get_str,
+)
+
+GITHUB_REVIEW_ACTIONS = frozenset({"opened", "reopened", "synchronize", "ready_for_review"})
+GITLAB_REVIEW_ACTIONS = frozenset({"open", "reopen"})
+_GITHUB_REPO = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
+_GITLAB_PROJECT = re.compile(r"[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)+")
+
+
+class ReviewTarget(BaseModel):
+    """What to review: a pull/merge request at a head, or (provider "api") a labelled diff.
+
+    `head_sha` is None when the trigger did not carry one (a review command in a comment):
+    the orchestrator then fetches the pull request's current head."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    provider: Literal["github", "gitlab", "api"]
+    repo: str  # GitHub "owner/name", GitLab path_with_namespace, api: any label
+    pr_number: int | None
+    head_sha: str | None
+    base_sha: str | None
+    installation_id: int | None = None  # GitHub App installation that sent the event
+    project_id: int | None = None  # GitLab's numeric project id
+    title: str = ""
+    draft: bool = False
+
+    def pr_key(self) -> str:
+        """The pull request this review is of, e.g. "github/octo/repo#7"; a newer head of
+        the same key supersedes an older one. Without a PR number the key is the label."""
+        if self.pr_number is None:
+            return f"{self.provider}/{self.repo}"
+        return f"{self.provider}/{self.repo}#{self.pr_number}"
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerOptions:
+    """How a deployment wants events turned into reviews."""
+
+    review_drafts: bool = False
+    command: str = "/codeprism review"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The outcome of classifying one event; `target` is set exactly when kind is "review"."""
+
+    kind: Literal["review", "ignore", "ping", "invalid"]
+    reason: str
+    target: ReviewTarget | None = None
+
+    def __post_init__(self) -> None:
+        if (self.kind == "review") != (self.target is not None):
+            raise ValueError("a review decision needs a target, and only a review has one")
+
+
+def classify_github(event: str, payload: object, options: TriggerOptions) -> Decision:
+    """Decide on a GitHub event (`X-GitHub-Event`) with its parsed body."""
+    if not event:
+        return Decision("invalid", "missing event name (X-GitHub-Event)")
+    if not isinstance(payload, Mapping):
+        return Decision("invalid", f"payload is not a JSON object but {_json_type(payload)}")
+    try:
+        if event == "ping":
+            return Decision("ping", "webhook ping")
+        if event == "pull_request":
+            return _github_pull_request(payload, options)
+        if event == "issue_comment":
+            return _github_comment(payload, options)
+        return Decision("ignore", f"event {_clip(event)!r} does not start a review")
+    except Malformed as exc:
+        return Decision("invalid", str(exc))
+
+
+def classify_gitlab(event: str, payload: object, options: TriggerOptions) -> Decision:
+    """Decide on a GitLab event (`X-Gitlab-Event`, e.g. "Merge Request Hook")."""
+    if not event:
+        return Decision("invalid", "missing event name (X-Gitlab-Event)")
+    if not isinstance(payload, Mapping):
+        return Decision("invalid", f"payload is not a JSON object but {_json_type(payload)}")
+    try:
+        if event == "Merge Request Hook":
+            return _gitlab_merge_request(payload, options)
+        if event == "Note Hook":
+            return _gitlab_note(payload, options)
+        return Decision("ignore", f"event {_clip(event)!r} does not start a review")
+    except Malformed as exc:
+        return Decision("invalid", str(exc))
+
+
+def _github_pull_request(payload: Mapping[str, Any], options: TriggerOptions) -> Decision:
+    action = get_str(payload, "action")
+    if action not in GITHUB_REVIEW_ACTIONS:
+        return Decision("ignore", f"pull_request action {_clip(action)!r} does not start a review")
+    pr = get_mapping(payload, "pull_request")
+    head = get_mapping(pr, "head", "pull_request.head")
+    base = get_mapping(pr, "base", "pull_request.base")
+    target = ReviewTarget(
+        provider="github",
+        repo=_github_repo(payload),
+        pr_number=get_int(pr, "number", "pull_request.number"),
+        head_sha=get_sha(head, "sha", "pull_request.head.sha"),
+        base_sha=get_sha(base, "sha", "pull_request.base.sha"),
+        installation_id=_installation_id(payload),
+        title=_text(pr.get("title")),
+        draft=pr.get("draft") is True,
+    )
+    if target.draft and not options.review_drafts:
+        return Decision("ignore", "draft pull request (drafts are not reviewed)")
+    return Decision("review", f"pull_request {action}", target)
+
+
+def _github_comment(payload: Mapping[str, Any], options: TriggerOptions) -> Decision:
+    action = get_str(payload, "action")
+    if action != "created":
+        return Decision("ignore", f"issue_comment action {_clip(action)!r} does not start a review")
+    issue = get_mapping(payload, "issue")
+    if "pull_request" not in issue:
+        return Decision("ignore", "comment on an issue, not a pull request")
+    comment = get_mapping(payload, "comment")
+    if not _is_command(comment.get("body"), options.command):
+        return Decision("ignore", f"comment on a pull request without {options.command!r}")
+    # The comment names no commit: the orchestrator fetches the pull request's head.
+    target = ReviewTarget(
+        provider="github",
+        repo=_github_repo(payload),
+        pr_number=get_int(issue, "number", "issue.number"),
+        head_sha=None,
+        base_sha=None,
+        installation_id=_installation_id(payload),
+        title=_text(issue.get("title")),
+    )
+    return Decision("review", f"{options.command} comment", target)
+
+
+def _gitlab_merge_request(payload: Mapping[str, Any], options: TriggerOptions) -> Decision:
+    attributes = get_mapping(payload, "object_attributes")
+    action = get_str(attributes, "action", "object_attributes.action")
+    if action == "update" and not attributes.get("oldrev"):
+        # GitLab sets oldrev only when the update pushed commits; a title edit has none.
+        return Decision("ignore", "merge request update without new commits")
+    if action not in GITLAB_REVIEW_ACTIONS | {"update"}:
+        return Decision("ignore", f"merge request action {_clip(action)!r} does not start a review")
+    last_commit = get_mapping(attributes, "last_commit", "object_attributes.last_commit")
+    draft = _gitlab_draft(attributes, "object_attributes")
+    target = _gitlab_target(
+        payload,
+        iid=get_int(attributes, "iid", "object_attributes.iid"),
+        head_sha=get_sha(last_commit, "id", "object_attributes.last_commit.id"),
+        title=_text(attributes.get("title")),
+        draft=draft,
+    )
+    if draft and not options.review_drafts:
+        return Decision("ignore", "draft merge request (drafts are not reviewed)")
+    return Decision("review", f"merge request {action}", target)
+
+
+def _gitlab_note(payload: Mapping[str, Any], options: TriggerOptions) -> Decision:
+    attributes = get_mapping(payload, "object_attributes")
+    noteable = attributes.get("noteable_type")
+    if noteable != "MergeRequest" or "merge_request" not in payload:
+        return Decision("ignore", f"comment on a {_clip(noteable)!r}, not a merge request")
+    if not _is_command(attributes.get("note"), options.command):
+        return Decision("ignore", f"comment on a merge request without {options.command!r}")
+    merge_request = get_mapping(payload, "merge_request")
+    last_commit = merge_request.get("last_commit")
+    head_sha = None
+    if last_commit is not None:  # absent: the orchestrator fetches the head
+        commit = get_mapping(merge_request, "last_commit", "merge_request.last_commit")
+        head_sha = get_sha(commit, "id", "merge_request.last_commit.id")
+    target = _gitlab_target(
+        payload,
+        iid=get_int(merge_request, "iid", "merge_request.iid"),
+        head_sha=head_sha,
+        title=_text(merge_request.get("title")),
+        draft=_gitlab_draft(merge_request, "merge_request"),
+    )
+    return Decision("review", f"{options.command} comment", target)
+
+
+def _gitlab_target(
+    payload: Mapping[str, Any], *, iid: int, head_sha: str | None, title: str, draft: bool
+) -> ReviewTarget:
+    project = get_mapping(payload, "project")
+    path = get_str(project, "path_with_namespace", "project.path_with_namespace")
+    if not _GITLAB_PROJECT.fullmatch(path):
+        raise Malformed("project.path_with_namespace is not a group/project path")
+    return ReviewTarget(
+        provider="gitlab",
+        repo=path,
+        pr_number=iid,
+        head_sha=head_sha,
+        base_sha=None,  # merge request hooks carry no base commit; the orchestrator reads it
+        project_id=get_int(project, "id", "project.id"),
+        title=title,
+        draft=draft,
+    )
+
+
+def _github_repo(payload: Mapping[str, Any]) -> str:
+    repository = get_mapping(payload, "repository")
+    full_name = get_str(repository, "full_name", "repository.full_name")
+    if not _GITHUB_REPO.fullmatch(full_name):
+        raise Malformed("repository.full_name is not owner/name")
+    return full_name
+
+
+def _installation_id(payload: Mapping[str, Any]) -> int | None:
+    if payload.get("installation") is None:
+        return None  # a repository webhook, not a GitHub App delivery
+    installation = get_mapping(payload, "installation")
+    return get_int(installation, "id", "installation.id")
+
+
+def _gitlab_draft(attributes: Mapping[str, Any], where: str) -> bool:
+    # Newer GitLab sends `draft`; older versions only `work_in_progress`.
+    return get_bool(attributes, "draft", f"{where}.draft") or get_bool(
+        attributes, "work_in_progress", f"{where}.work_in_progress"
+    )
+
+
+def _is_command(body: object, command: str) -> bool:
+    """The comment's first non-blank line is the command, alone or followed by arguments."""
+    if not isinstance(body, str) or not body.strip():
+        return False
+    first_line = body.strip().splitlines()[0].strip()
+    return first_line == command or first_line.startswith(command + " ")
+
+
+def _clip(value: object, limit: int = 60) -> object:
+    """Header and payload strings quoted in a reason are cut short: reasons get recorded."""
+    return value[:limit] if isinstance(value, str) else value
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return type(value).__name__
