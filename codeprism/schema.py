@@ -17,7 +17,9 @@ RUNS = pa.schema(
         pa.field("run_date", pa.date32(), nullable=False),
         pa.field("started_at", _ts, nullable=False),
         pa.field("finished_at", _ts),
-        pa.field("status", pa.string(), nullable=False),  # running | succeeded | failed
+        # running | succeeded | failed | quarantined (failed the data-quality gate,
+        # analytics/quality.py). The KPIs count only succeeded runs.
+        pa.field("status", pa.string(), nullable=False),
         pa.field("targets", pa.int64()),
         pa.field("repos_audited", pa.int64()),
         pa.field("repos_skipped", pa.int64()),
