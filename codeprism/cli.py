@@ -50,10 +50,18 @@ def _review(argv: Sequence[str]) -> int:
     return review_main(argv)
 
 
+def _validate(argv: Sequence[str]) -> int:
+    # The quality gate lives in analytics/ (Great Expectations); imported only when asked for.
+    from analytics.validate_command import main as validate_main
+
+    return validate_main(argv)
+
+
 COMMANDS = {
     "audit": (_audit, "audit repositories, paths or a GitHub organisation into the warehouse"),
     "review": (_review, "review a diff with the static analyzers and the LLM agents"),
     "demo": (_demo, "download a few real public projects from PyPI and audit them"),
+    "validate": (_validate, "check a run with the data-quality gate; quarantine it if it fails"),
 }
 
 
