@@ -22,11 +22,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import pyarrow as pa
 from pydantic import SecretStr
 
+from analytics.quality import apply_gate, outcome_lines
 from codeprism import __version__
 from codeprism.analysis import AnalysisConfig, AnalyzerSuite, analyzer_versions
 from codeprism.audit import (
@@ -44,6 +45,7 @@ from codeprism.findings import Severity, finding_from_record
 from codeprism.formatters import render
 from codeprism.llm.config import load_model_config
 from codeprism.llm_pass import LlmPassConfig, llm_findings_count
+from codeprism.maintenance import compact_after_run
 from codeprism.review.agents import AGENT_NAMES
 from codeprism.schema import RUNS
 from codeprism.sources import (
@@ -80,6 +82,7 @@ class AuditOptions:
     fail_on: Severity | None
     progress: bool = True
     llm: LlmOptions | None = None  # the LLM pass, with --model
+    quality_report_dir: Path | None = None  # default WAREHOUSE/_quality (local warehouses)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -116,6 +119,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", type=Path, help="write the report here instead of stdout")
     parser.add_argument("--fail-on", choices=[s.value for s in Severity])
     parser.add_argument("--no-progress", action="store_true")
+    parser.add_argument(
+        "--quality-report-dir",
+        type=Path,
+        help="where the quality gate's HTML report goes (default: WAREHOUSE/_quality)",
+    )
     llm = parser.add_argument_group("LLM pass (with --model)")
     llm.add_argument("--model", help="model path, hub id, or a model config YAML/JSON")
     llm.add_argument(
@@ -163,6 +171,7 @@ def options_from_args(args: argparse.Namespace) -> AuditOptions:
         fail_on=Severity(args.fail_on) if args.fail_on else None,
         progress=not args.no_progress,
         llm=_llm_options(args),
+        quality_report_dir=args.quality_report_dir,
     )
 
 
@@ -421,10 +430,14 @@ def run_audit(options: AuditOptions) -> tuple[int, dict[str, Any]]:
     writer.flush()
     if options.llm is not None:
         _llm_pass(options, options.llm, warehouse, ctx, specs, summary)
+    # Each written batch is a file per table; merge this run's before it is published.
+    compact_after_run(warehouse, ctx.run_date)
     _write_run(warehouse, ctx, "succeeded", len(specs))
     duration = time.monotonic() - started
     summary_data = summary.as_dict(duration) | {"run_id": ctx.run_id}
-    print(summary.render(duration), file=sys.stdout if _summary_only(options) else sys.stderr)
+    stream = sys.stdout if _summary_only(options) else sys.stderr
+    print(summary.render(duration), file=stream)
+    _quality_gate(options, warehouse, ctx.run_id, stream)
     if not _summary_only(options):
         _write_report(options, warehouse, ctx.run_id, summary_data)
     if options.fail_on and count_at_or_above(warehouse, ctx.run_id, options.fail_on):
@@ -465,6 +478,26 @@ def _llm_pass(
             f"written: re-run with --run-id {ctx.run_id} to retry the LLM pass"
         ) from exc
     log.debug("llm pass took %.1fs", time.monotonic() - started)
+
+
+def _quality_gate(options: AuditOptions, warehouse: Warehouse, run_id: str, stream: TextIO) -> None:
+    """The data-quality gate on the finished run: a failing run is quarantined, never lost.
+
+    A gate that cannot run quarantines the run and records an errors row (apply_gate does);
+    only if even that fails does the run stay as written, and this says so.
+    """
+    try:
+        outcome = apply_gate(warehouse, run_id, options.quality_report_dir)
+    except Exception as exc:
+        log.debug("quality gate failed", exc_info=True)
+        print(
+            f"quality gate: ERROR — could not run or record its verdict ({type(exc).__name__}: "
+            f"{exc}); run {run_id} is not validated: run `codeprism validate --run-id {run_id}`",
+            file=stream,
+        )
+        return
+    for line in outcome_lines(outcome):
+        print(line, file=stream)
 
 
 class LlmPassError(CodeprismError):
