@@ -13,7 +13,9 @@ import time
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import TypeVar
+from typing import Any, TypeVar
+
+import httpx
 
 from codeprism.errors import CodeprismError
 from codeprism.findings import Finding
@@ -164,6 +166,29 @@ def send(tally: Tally, what: str, attempt: Callable[[], T], policy: WaitPolicy, 
             retries += 1
             tally.backoff()
             b.sleep(wait)
+
+
+def http_attempt(
+    client: httpx.Client,
+    method: str,
+    url: str,
+    headers: Callable[[], dict[str, str]],
+    message_of: Callable[[httpx.Response], str],
+    **kwargs: Any,
+) -> Callable[[], httpx.Response]:
+    """One httpx request as a `send` attempt: an error status raises `Refused`, no answer
+    raises `Unreachable`. `headers` is called per attempt (a credential may be re-signed)."""
+
+    def attempt() -> httpx.Response:
+        try:
+            response = client.request(method, url, headers=headers(), **kwargs)
+        except httpx.HTTPError as exc:
+            raise Unreachable(type(exc).__name__) from None
+        if response.status_code >= 400:
+            raise Refused(response.status_code, response.headers, message_of(response))
+        return response
+
+    return attempt
 
 
 def place_findings(

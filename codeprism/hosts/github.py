@@ -45,6 +45,7 @@ from codeprism.hosts.base import (
     Refused,
     Tally,
     Unreachable,
+    http_attempt,
     place_findings,
     reset_wait_s,
     retry_after_s,
@@ -361,19 +362,14 @@ class GitHubHost:
         """One httpx request; with `app_jwt`, authenticated as the App by a JWT signed for each
         attempt (one signed before a long back-off could expire)."""
 
-        def attempt() -> httpx.Response:
-            sent = dict(headers)
+        def sent() -> dict[str, str]:
+            result = {"Accept": "application/vnd.github+json", **headers}
             if app_jwt and self._app is not None:
-                sent["Authorization"] = f"Bearer {self._app.create_jwt()}"
-            sent.setdefault("Accept", "application/vnd.github+json")
-            try:
-                response = self._http.request(method, self.auth.api_url + path, headers=sent)
-            except httpx.HTTPError as exc:
-                raise Unreachable(type(exc).__name__) from None
-            if response.status_code >= 400:
-                raise Refused(response.status_code, response.headers, _body_message(response))
-            return response
+                result["Authorization"] = f"Bearer {self._app.create_jwt()}"
+            return result
 
+        url = self.auth.api_url + path
+        attempt = http_attempt(self._http, method, url, sent, _body_message)
         return send(tally, f"{method} {path}", attempt, _wait, self._backoff)
 
 
