@@ -57,9 +57,16 @@ def _validate(argv: Sequence[str]) -> int:
     return validate_main(argv)
 
 
+def _maintain(argv: Sequence[str]) -> int:
+    from codeprism.maintain_command import main as maintain_main
+
+    return maintain_main(argv)
+
+
 COMMANDS = {
     "audit": (_audit, "audit repositories, paths or a GitHub organisation into the warehouse"),
     "review": (_review, "review a diff with the static analyzers and the LLM agents"),
+    "maintain": (_maintain, "compact small files and vacuum old versions of the warehouse"),
     "demo": (_demo, "download a few real public projects from PyPI and audit them"),
     "validate": (_validate, "check a run with the data-quality gate; quarantine it if it fails"),
 }
