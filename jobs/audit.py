@@ -46,7 +46,6 @@ from codeprism.formatters import render
 from codeprism.llm.config import load_model_config
 from codeprism.llm_pass import LlmPassConfig, llm_findings_count
 from codeprism.maintenance import compact_after_run
-from codeprism.maintenance import compact_after_run
 from codeprism.review.agents import AGENT_NAMES
 from codeprism.schema import RUNS
 from codeprism.sources import (
@@ -431,8 +430,6 @@ def run_audit(options: AuditOptions) -> tuple[int, dict[str, Any]]:
     writer.flush()
     if options.llm is not None:
         _llm_pass(options, options.llm, warehouse, ctx, specs, summary)
-    # Each written batch is a file per table; merge this run's before it is published.
-    compact_after_run(warehouse, ctx.run_date)
     # Each written batch is a file per table; merge this run's before it is published.
     compact_after_run(warehouse, ctx.run_date)
     _write_run(warehouse, ctx, "succeeded", len(specs))
