@@ -13,7 +13,14 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import SecretStr, ValidationError
 
 from codeprism.findings import Finding, Severity, Source
-from codeprism.hosts.base import HostError, Published, PullRequestInfo, RateLimited
+from codeprism.hosts.base import (
+    HostError,
+    Published,
+    PullRequestInfo,
+    RateLimited,
+    reset_wait_s,
+    retry_after_s,
+)
 from codeprism.hosts.comments import check_conclusion, render_comment, render_summary
 from codeprism.hosts.github import GitHubAuth, GitHubHost
 from codeprism.review.diff import parse_diff
@@ -323,6 +330,17 @@ def test_retries_are_bounded(github: FakeGitHub) -> None:
     assert len(github.requests) == 2 and host.backoffs == 1
 
 
+def test_wait_headers() -> None:
+    now = 1_700_000_000.0
+    assert retry_after_s({"retry-after": "3"}, now) == 3.0
+    assert retry_after_s({"retry-after": "Tue, 14 Nov 2023 22:13:40 GMT"}, now) == 20.0
+    assert retry_after_s({"retry-after": "soon"}, now) is None
+    assert retry_after_s({}, now) is None
+    assert reset_wait_s("1700000010", now) == 11.0  # the reset second itself, plus one
+    assert reset_wait_s("1600000000", now) == 1.0
+    assert reset_wait_s(None, now) is None
+
+
 @pytest.mark.parametrize(
     ("reply", "status", "message"),
     [
@@ -375,26 +393,29 @@ def test_a_jwt_signed_with_another_key_is_refused(github: FakeGitHub) -> None:
 def test_secrets_stay_out_of_errors_logs_and_reprs(
     github: FakeGitHub, app_key: tuple[str, str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.DEBUG):
+    # PyGithub keeps its "github" logger at INFO; at DEBUG it logs every request and response
+    with caplog.at_level(logging.DEBUG), caplog.at_level(logging.DEBUG, logger="github"):
         app = app_host(github, app_key[0])
         review(app)
-        installation_token = next(iter(github.installation_tokens))
-        # a server (or a proxy) that echoes the credential in its error
-        github.push_reply("GET", PULL, Reply(500, {"message": f"bad {installation_token}"}))
-        with pytest.raises(HostError) as app_error:
-            app.pull_diff("acme/api", 7, INSTALLATION)
         pat = token_host(github)
         review(pat, installation=None)
-        github.push_reply("GET", PULL, Reply(502, {"message": f"token {TOKEN} rejected"}))
-        with pytest.raises(HostError) as pat_error:
-            pat.pull_request("acme/api", 7, None)
-    assert str(app_error.value) == f"GitHub GET {PULL} failed: HTTP 500: bad ***"
-    assert str(pat_error.value) == f"GitHub GET {PULL} failed: HTTP 502: token *** rejected"
-    assert "HTTP Request: POST" in caplog.text  # the logs were captured at all
+    installation_token = next(iter(github.installation_tokens))
+    assert "HTTP Request: POST" in caplog.text  # httpx's and PyGithub's logs were captured
+    assert "Authorization': 'token (oauth token removed)'" in caplog.text
     private_key_line = app_key[0].splitlines()[1]
     for secret in (TOKEN, installation_token, private_key_line):
-        assert secret not in caplog.text
+        assert secret not in caplog.text  # the token exchange, for one, is not PyGithub's
         assert secret not in repr(app.auth) + repr(pat.auth) + str(app.auth) + str(pat.auth)
+
+    # a server (or a proxy) that echoes the credential in its error
+    github.push_reply("GET", PULL, Reply(500, {"message": f"bad {installation_token}"}))
+    with pytest.raises(HostError) as app_error:
+        app.pull_diff("acme/api", 7, INSTALLATION)
+    github.push_reply("GET", PULL, Reply(502, {"message": f"token {TOKEN} rejected"}))
+    with pytest.raises(HostError) as pat_error:
+        pat.pull_request("acme/api", 7, None)
+    assert str(app_error.value) == f"GitHub GET {PULL} failed: HTTP 500: bad ***"
+    assert str(pat_error.value) == f"GitHub GET {PULL} failed: HTTP 502: token *** rejected"
 
 
 @pytest.mark.parametrize(

@@ -176,15 +176,16 @@ def http_attempt(
     message_of: Callable[[httpx.Response], str],
     **kwargs: Any,
 ) -> Callable[[], httpx.Response]:
-    """One httpx request as a `send` attempt: an error status raises `Refused`, no answer
-    raises `Unreachable`. `headers` is called per attempt (a credential may be re-signed)."""
+    """One httpx request as a `send` attempt: a status other than 2xx raises `Refused` (a
+    redirect too: following it would be a request the counter does not see), no answer raises
+    `Unreachable`. `headers` is called per attempt (a credential may be re-signed)."""
 
     def attempt() -> httpx.Response:
         try:
             response = client.request(method, url, headers=headers(), **kwargs)
         except httpx.HTTPError as exc:
             raise Unreachable(type(exc).__name__) from None
-        if response.status_code >= 400:
+        if not response.is_success:
             raise Refused(response.status_code, response.headers, message_of(response))
         return response
 

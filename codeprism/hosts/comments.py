@@ -19,6 +19,7 @@ from codeprism.findings import Finding, Severity
 MAX_LISTED = 50  # findings listed in a summary; GitHub caps a body at 65,536 characters
 MAX_ANNOTATIONS = 50  # GitHub's limit per check-run request
 MAX_TEXT = 4000  # characters of one description
+MAX_TITLE = 200
 CHECK_NAME = "codeprism"
 
 _MENTION = re.compile(r"@(?=[A-Za-z0-9_-])")
@@ -27,7 +28,8 @@ _CODE_CHARS = set("=()[]{};<>\"'")
 
 def render_comment(finding: Finding) -> str:
     """The body of the inline comment for `finding`."""
-    parts = [f"**[{finding.severity.value}]** {_text(finding.title)} · {_code(finding.rule_id)}"]
+    title = _text(_clip(finding.title, MAX_TITLE))
+    parts = [f"**[{finding.severity.value}]** {title} · {_code(finding.rule_id)}"]
     if finding.description:
         parts.append(_text(_clip(finding.description)))
     fix = (finding.suggested_fix or "").strip("\n")
@@ -59,7 +61,7 @@ def render_summary(
         for finding in not_inline[:MAX_LISTED]:
             lines.append(
                 f"- **[{finding.severity.value}]** {_code(finding.location)} "
-                f"{_text(finding.title)} ({_code(finding.rule_id)})"
+                f"{_text(_clip(finding.title, MAX_TITLE))} ({_code(finding.rule_id)})"
             )
         if len(not_inline) > MAX_LISTED:
             lines.append(f"- … and {len(not_inline) - MAX_LISTED} more")

@@ -162,6 +162,12 @@ class GitHubHost:
     def backoffs(self) -> int:
         return self._counter.backoffs
 
+    def __enter__(self) -> GitHubHost:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         self._http.close()
         with self._lock:

@@ -84,6 +84,12 @@ class GitLabHost:
     def backoffs(self) -> int:
         return self._counter.backoffs
 
+    def __enter__(self) -> GitLabHost:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         self._http.close()
 
