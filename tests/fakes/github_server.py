@@ -246,7 +246,7 @@ class FakeGitHub:
             "title": title,
             "state": state,
             "reviews": [],
-            "sides": _diff_sides(diff),  # path -> {"RIGHT": lines, "LEFT": lines}
+            "sides": diff_sides(diff),  # path -> {"RIGHT": lines, "LEFT": lines}
         }
         self.pulls[(f"{owner}/{name}", number)] = pull
         return pull
@@ -677,7 +677,7 @@ def _check_run_problem(data: dict[str, Any]) -> str | None:
     return None
 
 
-def _diff_sides(diff: bytes) -> dict[str, dict[str, set[int]]]:
+def diff_sides(diff: bytes) -> dict[str, dict[str, set[int]]]:
     """Per file of a git diff, the lines a review comment may sit on: RIGHT (new file: context
     and added lines) and LEFT (old file: context and removed lines). Unquoted paths only."""
     sides: dict[str, dict[str, set[int]]] = {}
