@@ -26,7 +26,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,22 +34,14 @@ from typing import Any
 import pyarrow as pa
 from deltalake import DeltaTable
 
+from analytics.quality_suites import QUARANTINED, SUCCEEDED, SUITES, Check, suite_name
 from codeprism.errors import CodeprismError
-from codeprism.findings import Severity
 from codeprism.schema import ERRORS, RUNS, TABLES
 from codeprism.warehouse import Warehouse, sql_literal
 
-log = logging.getLogger("codeprism.quality")
-
-SUITE_VERSION = 1
 QUALITY_DIR = "_quality"
-QUARANTINED = "quarantined"
-SUCCEEDED = "succeeded"
-RUN_STATES = ("running", SUCCEEDED, "failed", QUARANTINED)
-REPO_STATES = ("audited", "skipped", "failed")
-REVIEW_STATES = ("queued", "running", "done", "failed", "superseded")
+_SITE = "quality"  # the GE data docs site of a validation
 GATE_STAGE = "quality"  # errors.stage of a gate that could not run
-COMMIT_SHA = r"^[0-9a-f]{40}$"
 
 
 class GateError(CodeprismError):
@@ -58,140 +50,6 @@ class GateError(CodeprismError):
 
 class UnknownRunError(CodeprismError):
     """The warehouse has no such run (or no runs table at all)."""
-
-
-# -- the suites, declared without importing Great Expectations ---------------------------------
-
-
-@dataclass(frozen=True)
-class Check:
-    """One expectation of a suite: the GE expectation class, its arguments and what it means."""
-
-    table: str
-    expectation: str  # GE expectation class name, e.g. ExpectColumnValuesToBeInSet
-    columns: tuple[str, ...]
-    description: str  # shown in the HTML report in place of GE's generic sentence
-    params: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def expectation_type(self) -> str:
-        """GE's snake_case name (`expect_column_values_to_be_in_set`), as in its results."""
-        return re.sub(r"(?<!^)(?=[A-Z])", "_", self.expectation).lower()
-
-    def kwargs(self) -> dict[str, Any]:
-        if self.expectation == "ExpectCompoundColumnsToBeUnique":
-            columns: dict[str, Any] = {"column_list": list(self.columns)}
-        elif self.expectation == "ExpectColumnPairValuesAToBeGreaterThanB":
-            columns = {"column_A": self.columns[0], "column_B": self.columns[1]}
-        else:
-            columns = {"column": self.columns[0]}
-        return columns | dict(self.params)
-
-
-def _not_null(table: str, *columns: str) -> list[Check]:
-    return [
-        Check(table, "ExpectColumnValuesToNotBeNull", (c,), f"{table}.{c} is never null")
-        for c in columns
-    ]
-
-
-def _in_set(table: str, column: str, values: Sequence[str]) -> Check:
-    return Check(
-        table,
-        "ExpectColumnValuesToBeInSet",
-        (column,),
-        f"{table}.{column} is one of: {', '.join(values)}",
-        {"value_set": list(values)},
-    )
-
-
-def _at_least(table: str, column: str, minimum: int) -> Check:
-    return Check(
-        table,
-        "ExpectColumnValuesToBeBetween",
-        (column,),
-        f"{table}.{column} is at least {minimum} where present",
-        {"min_value": minimum},
-    )
-
-
-def _unique(table: str, column: str, scope: str) -> Check:
-    return Check(
-        table, "ExpectColumnValuesToBeUnique", (column,), f"{table}.{column} is unique {scope}"
-    )
-
-
-SUITES: dict[str, tuple[Check, ...]] = {
-    "runs": (
-        *_not_null("runs", "run_id", "status", "started_at"),
-        _unique("runs", "run_id", "(one runs row per run)"),
-        _in_set("runs", "status", RUN_STATES),
-    ),
-    "repos": (
-        *_not_null("repos", "run_id", "repo_id", "status"),
-        Check(
-            "repos",
-            "ExpectCompoundColumnsToBeUnique",
-            ("run_id", "repo_id"),
-            "repos has one row per (run_id, repo_id)",
-        ),
-        _in_set("repos", "status", REPO_STATES),
-        Check(
-            "repos",
-            "ExpectColumnValuesToMatchRegex",
-            ("commit_sha",),
-            "repos.commit_sha is 40 lowercase hex characters where present",
-            {"regex": COMMIT_SHA},
-        ),
-        *(_at_least("repos", c, 0) for c in ("files", "lines", "bytes", "findings", "errors")),
-    ),
-    "findings": (
-        *_not_null(
-            "findings",
-            "finding_id",
-            "fingerprint",
-            "rule_id",
-            "file_path",
-            "severity",
-            "confidence",
-            "start_line",
-            "end_line",
-        ),
-        _unique("findings", "finding_id", "within the run"),
-        _in_set("findings", "severity", [s.value for s in Severity]),
-        Check(
-            "findings",
-            "ExpectColumnValuesToBeBetween",
-            ("confidence",),
-            "findings.confidence is between 0 and 1",
-            {"min_value": 0, "max_value": 1},
-        ),
-        _at_least("findings", "start_line", 1),
-        Check(
-            "findings",
-            "ExpectColumnPairValuesAToBeGreaterThanB",
-            ("end_line", "start_line"),
-            "findings.end_line is at least start_line",
-            {"or_equal": True},
-        ),
-    ),
-    "reviews": (
-        *_not_null("reviews", "review_id", "status"),
-        _unique("reviews", "review_id", "across all reviews"),
-        _in_set("reviews", "status", REVIEW_STATES),
-        Check(
-            "reviews",
-            "ExpectColumnValuesToBeBetween",
-            ("latency_s",),
-            "reviews.latency_s is at least 0 where present",
-            {"min_value": 0},
-        ),
-    ),
-}
-
-
-def suite_name(table: str) -> str:
-    return f"{table}.v{SUITE_VERSION}"
 
 
 # -- results -----------------------------------------------------------------------------------
@@ -298,59 +156,23 @@ def validate_run(warehouse: Warehouse, run_id: str, report_dir: Path | None = No
 
 def _validate(run_id: str, frames: Mapping[str, Any], root: Path | None) -> GateResult:
     gx = _import_gx()
-    import great_expectations.expectations as gxe
     from great_expectations.core.run_identifier import RunIdentifier
-    from great_expectations.data_context.types.base import (
-        DataContextConfig,
-        InMemoryStoreBackendDefaults,
-        ProgressBarsConfig,
-    )
 
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=_mkdir(root))) if root else None
-    sites = {}
-    if staging is not None:
-        sites["quality"] = {
-            "class_name": "SiteBuilder",
-            "show_how_to_buttons": False,
-            "store_backend": {
-                "class_name": "TupleFilesystemStoreBackend",
-                "base_directory": str(staging),
-            },
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        }
-    config = DataContextConfig(
-        store_backend_defaults=InMemoryStoreBackendDefaults(),
-        analytics_enabled=False,
-        progress_bars=ProgressBarsConfig(globally=False),
-        data_docs_sites=sites,
-    )
-    context = gx.get_context(project_config=config, mode="ephemeral")
-    source = context.data_sources.add_pandas("warehouse")
-    gx_run = RunIdentifier(run_name=_safe_name(run_id), run_time=datetime.now(UTC))
-    failures: list[FailedExpectation] = []
-    evaluated = 0
     try:
+        context = _context(gx, staging)
+        source = context.data_sources.add_pandas("warehouse")
+        # One GE run for all suites: the report groups their pages under the run's name.
+        gx_run = RunIdentifier(run_name=_safe_name(run_id), run_time=datetime.now(UTC))
+        failures: list[FailedExpectation] = []
+        evaluated = 0
         for table, checks in SUITES.items():
-            suite = context.suites.add(gx.ExpectationSuite(name=suite_name(table)))
-            for check in checks:
-                expectation_class = getattr(gxe, check.expectation)
-                suite.add_expectation(
-                    expectation_class(**check.kwargs(), description=check.description)
-                )
-            batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe("run")
-            definition = context.validation_definitions.add(
-                gx.ValidationDefinition(name=suite_name(table), data=batch, suite=suite)
-            )
-            result = definition.run(
-                batch_parameters={"dataframe": frames[table]},
-                result_format={"result_format": "SUMMARY"},
-                run_id=gx_run,
-            )
+            result = _run_suite(gx, context, source, table, checks, frames[table], gx_run)
             evaluated += len(result.results)
             failures += _failures(table, checks, result)
         report = None
         if staging is not None and root is not None:
-            context.build_data_docs(site_names=["quality"])
+            context.build_data_docs(site_names=[_SITE])
             report = _publish(staging, root / _safe_name(run_id))
     finally:
         if staging is not None and staging.exists():
@@ -362,6 +184,62 @@ def _validate(run_id: str, frames: Mapping[str, Any], root: Path | None) -> Gate
         report_path=report,
         suites=len(SUITES),
         expectations=evaluated,
+    )
+
+
+def _context(gx: Any, site_dir: Path | None) -> Any:
+    """An in-memory GE context: no project folder, analytics and progress bars off."""
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    sites = {}
+    if site_dir is not None:
+        sites[_SITE] = {
+            "class_name": "SiteBuilder",
+            "show_how_to_buttons": False,
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(site_dir),
+            },
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        }
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(),
+        analytics_enabled=False,
+        progress_bars=ProgressBarsConfig(globally=False),
+        data_docs_sites=sites,
+    )
+    return gx.get_context(project_config=config, mode="ephemeral")
+
+
+def _run_suite(
+    gx: Any,
+    context: Any,
+    source: Any,
+    table: str,
+    checks: Sequence[Check],
+    frame: Any,
+    gx_run: Any,
+) -> Any:
+    """Build the table's suite from its checks and validate the frame with it."""
+    import great_expectations.expectations as gxe
+
+    suite = context.suites.add(gx.ExpectationSuite(name=suite_name(table)))
+    for check in checks:
+        expectation_class = getattr(gxe, check.expectation)
+        suite.add_expectation(expectation_class(**check.kwargs(), description=check.description))
+    batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe("run")
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=suite_name(table), data=batch, suite=suite)
+    )
+    return definition.run(
+        batch_parameters={"dataframe": frame},
+        # SUMMARY: the unexpected count and a sample of bad values, which the report lists
+        result_format={"result_format": "SUMMARY"},
+        run_id=gx_run,
     )
 
 
@@ -488,7 +366,11 @@ def outcome_lines(outcome: GateOutcome) -> list[str]:
     if result is None:
         note = "run quarantined" if outcome.status == QUARANTINED else f"run {outcome.status}"
         return [f"quality gate: ERROR — {note}; {outcome.error}"]
-    report = f"report: {result.report_path}" if result.report_path else "no report saved"
+    report = (
+        f"report: {result.report_path}"
+        if result.report_path
+        else "no report saved (remote warehouse: give a local report directory)"
+    )
     if result.passed:
         head = f"quality gate: passed ({result.suites} suites, {result.expectations} expectations)"
         restored = "; run restored to succeeded" if outcome.previous_status == QUARANTINED else ""

@@ -17,13 +17,8 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from analytics.quality import (
-    SUITES,
-    FailedExpectation,
-    GateResult,
-    apply_gate,
-    validate_run,
-)
+from analytics.quality import FailedExpectation, GateResult, apply_gate, validate_run
+from analytics.quality_suites import SUITES
 from codeprism.cli import main as cli_main
 from codeprism.schema import FINDINGS, REPOS, REVIEWS, RUNS
 from codeprism.warehouse import Warehouse
