@@ -4,11 +4,14 @@ several processes on one file (real SQLite, real processes)."""
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -439,44 +442,88 @@ def test_threads_share_one_inbox(inbox: Inbox) -> None:
     assert inbox.pending_count() == (50, 0)
 
 
-# --- several processes on one file -------------------------------------------------------------
+# --- several processes on one file ------------------------------------------------------------
+# Real processes (spawned, as Ray starts its workers), started together behind a barrier so
+# that their transactions really interleave instead of one finishing before the other starts.
 
 
-def _accept_many(path: str, own: str) -> list[tuple[str, str | None, bool]]:
-    """One ingress process: 100 deliveries both processes get, and 50 of its own; one PR
+def _in_processes(target: Callable[..., None], *args_per_process: tuple[Any, ...]) -> list[Any]:
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(len(args_per_process))
+    results = ctx.Queue()
+    processes = [
+        ctx.Process(target=target, args=(barrier, results, *args)) for args in args_per_process
+    ]
+    for process in processes:
+        process.start()
+    collected: dict[str, Any] = {}
+    try:
+        while len(collected) < len(processes):
+            try:
+                key, value = results.get(timeout=1)
+                collected[key] = value
+            except queue.Empty:  # a process that died sends nothing: fail now, not later
+                codes = [p.exitcode for p in processes]
+                assert all(code in (None, 0) for code in codes), f"exit codes {codes}"
+        for process in processes:
+            process.join()
+            assert process.exitcode == 0
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.kill()
+    return [collected[args[-1]] for args in args_per_process]
+
+
+def _accept_many(barrier: Any, results: Any, path: str, own: str) -> None:
+    """One ingress process: 300 deliveries both processes get, and 100 of its own; one PR
     per delivery id."""
     inbox = Inbox(Path(path))
-    shared = [f"shared-{n}" for n in range(100)]
-    ids = shared + [f"{own}-{n}" for n in range(50)]
+    ids = [f"shared-{n}" for n in range(300)] + [f"{own}-{n}" for n in range(100)]
     if own == "b":
-        ids.reverse()  # the other end first, so that the two really interleave
+        ids = ids[::2] + ids[1::2]  # another order, so that the two really interleave
+    barrier.wait()
     out = []
     for delivery in ids:
         prefix, n = delivery.split("-")
         pr = {"shared": 1, "a": 1001, "b": 2001}[prefix] + int(n)
         accepted = inbox.accept("github", delivery, "pull_request", review(pr=pr))
         out.append((delivery, accepted.review_id, accepted.duplicate))
-    return out
+    results.put((own, out))
 
 
-def _claim_all(path: str, owner: str) -> list[str]:
-    """One orchestrator process: claim and finish until the queue is empty."""
+def _claim_all(barrier: Any, results: Any, path: str, owner: str) -> None:
+    """One orchestrator process: claim and finish until the queue is empty. A finish that
+    fails means another process holds the same review: the test then sees a missing id."""
     inbox = Inbox(Path(path))
+    barrier.wait()
     done = []
     while (claimed := inbox.claim(owner)) is not None:
-        assert inbox.finish(claimed.review_id, owner, "done")
-        done.append(claimed.review_id)
-    return done
+        if inbox.finish(claimed.review_id, owner, "done"):
+            done.append(claimed.review_id)
+    results.put((owner, done))
+
+
+def _open_new_file(barrier: Any, results: Any, path: str, name: str) -> None:
+    barrier.wait()  # all open the not yet existing file at once, as replicas do on first start
+    inbox = Inbox(Path(path))
+    results.put((name, inbox.accept("github", name, "ping", Decision("ping", "")).outcome))
+
+
+def test_processes_create_a_new_file_together(db_path: Path) -> None:
+    names = [f"replica-{n}" for n in range(3)]
+    outcomes = _in_processes(_open_new_file, *((str(db_path), name) for name in names))
+    assert outcomes == ["ping"] * 3
+    assert metric_values(Inbox(db_path))[webhooks("github", "ping", "ping")] == 3
 
 
 def test_two_processes_accept_concurrently(db_path: Path) -> None:
     Inbox(db_path)  # the file exists before the race, as after any first start
-    with multiprocessing.get_context("spawn").Pool(2) as pool:
-        a, b = pool.starmap(_accept_many, [(str(db_path), "a"), (str(db_path), "b")])
+    a, b = _in_processes(_accept_many, (str(db_path), "a"), (str(db_path), "b"))
     by_delivery: dict[str, list[tuple[str | None, bool]]] = {}
     for delivery, review_id, duplicate in a + b:
         by_delivery.setdefault(delivery, []).append((review_id, duplicate))
-    assert len(by_delivery) == 200
+    assert len(by_delivery) == 500
     for delivery, seen in by_delivery.items():
         if delivery.startswith("shared"):
             # both got the same review id, and exactly one of them started it
@@ -485,22 +532,22 @@ def test_two_processes_accept_concurrently(db_path: Path) -> None:
         else:
             assert seen == [(seen[0][0], False)]
     inbox = Inbox(db_path)
-    assert inbox.pending_count() == (200, 0)
+    assert inbox.pending_count() == (500, 0)
     values = metric_values(inbox)
-    assert values[webhooks("github", "pull_request", "queued")] == 200
-    assert values[webhooks("github", "pull_request", "duplicate")] == 100
+    assert values[webhooks("github", "pull_request", "queued")] == 500
+    assert values[webhooks("github", "pull_request", "duplicate")] == 300
 
 
 def test_two_processes_claim_concurrently(db_path: Path) -> None:
     inbox = Inbox(db_path)
     ids = {
         inbox.accept("github", f"d-{n}", "pull_request", review(pr=n + 1)).review_id
-        for n in range(60)
+        for n in range(400)
     }
-    with multiprocessing.get_context("spawn").Pool(2) as pool:
-        first, second = pool.starmap(_claim_all, [(str(db_path), "o-1"), (str(db_path), "o-2")])
+    first, second = _in_processes(_claim_all, (str(db_path), "o-1"), (str(db_path), "o-2"))
+    assert first and second  # both processes took part
     assert not set(first) & set(second)
     assert set(first) | set(second) == ids
-    assert len(first) + len(second) == 60
+    assert len(first) + len(second) == 400
     assert inbox.pending_count() == (0, 0)
-    assert metric_values(inbox)[("codeprism_reviews_total", (("status", "done"),))] == 60
+    assert metric_values(inbox)[("codeprism_reviews_total", (("status", "done"),))] == 400

@@ -14,6 +14,7 @@ commits. FULL would fsync on every commit, which the acknowledgement latency bud
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -82,9 +83,26 @@ def connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-    conn.execute("PRAGMA journal_mode = WAL")  # persistent; cheap once the file is in WAL
+    _enable_wal(conn, path)
     conn.execute("PRAGMA synchronous = NORMAL")  # per connection
     return conn
+
+
+def _enable_wal(conn: sqlite3.Connection, path: Path) -> None:
+    """Switch the file to WAL (persistent; a no-op once done). The switch needs the file to
+    itself and SQLite answers "locked" at once, without waiting, while another process is
+    creating the same new file; so it is retried here for as long as busy_timeout allows."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            mode = str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+    if mode.lower() != "wal":  # several processes share the file: WAL or nothing
+        raise InboxError(f"{path}: SQLite refused WAL journal mode (got {mode!r})")
 
 
 @contextmanager
