@@ -261,6 +261,12 @@ def test_comment_command_is_configurable() -> None:
     )
 
 
+@pytest.mark.parametrize("command", ["", "  ", " /review", "/review\nnow"])
+def test_bad_command_refused(command: str) -> None:
+    with pytest.raises(ValueError):
+        TriggerOptions(command=command)
+
+
 def test_edited_or_deleted_comment_does_not_trigger() -> None:
     for action in ("edited", "deleted"):
         decision = classify_github(

@@ -68,6 +68,11 @@ class TriggerOptions:
     review_drafts: bool = False
     command: str = "/codeprism review"
 
+    def __post_init__(self) -> None:
+        # the command is matched against a comment's first line: it must fit on one
+        if self.command != self.command.strip() or len(self.command.splitlines()) != 1:
+            raise ValueError(f"bad review command {self.command!r}: one line, no outer spaces")
+
 
 @dataclass(frozen=True, slots=True)
 class Decision:
