@@ -3,6 +3,7 @@ several processes on one file (real SQLite, real processes)."""
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import queue
 import sqlite3
@@ -258,6 +259,30 @@ def test_record_times(inbox: Inbox) -> None:
     )
     assert record.received_at <= record.started_at <= record.finished_at
     assert record.latency_s is not None and record.latency_s >= 100
+
+
+def test_result_document_and_api_view(inbox: Inbox) -> None:
+    received = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    accepted = inbox.accept("github", "d-1", "pull_request", review(), received_at=received)
+    claimed = inbox.claim("w")
+    assert claimed is not None
+    with pytest.raises(ValueError):
+        inbox.finish(claimed.review_id, "w", "done", result="{not json")
+    assert inbox.get(claimed.review_id).status == "running"  # type: ignore[union-attr]
+    document = json.dumps({"findings": [{"rule_id": "B105", "start_line": 3}]})
+    assert inbox.finish(claimed.review_id, "w", "done", findings=1, posted=1, result=document)
+    record = inbox.get(accepted.review_id or "")
+    assert record is not None and record.result == document
+    view = record.as_json()
+    assert json.loads(json.dumps(view)) == view  # plain JSON types only
+    assert view["received_at"] == "2026-01-02T03:04:05+00:00"
+    assert view["target"]["head_sha"] == HEAD_A and view["target"]["pr_number"] == 7
+    assert view["result"] == {"findings": [{"rule_id": "B105", "start_line": 3}]}
+    assert (view["status"], view["findings"], view["posted"], view["attempts"]) == ("done", 1, 1, 1)
+    queued = inbox.accept("github", "d-2", "pull_request", review(pr=8))
+    pending = inbox.get(queued.review_id or "")
+    assert pending is not None
+    assert pending.as_json()["result"] is None and pending.as_json()["started_at"] is None
 
 
 # --- counters and metrics ----------------------------------------------------------------------

@@ -54,7 +54,8 @@ _SCHEMA = (
         latency_s REAL,
         findings INTEGER NOT NULL DEFAULT 0,
         posted INTEGER NOT NULL DEFAULT 0,
-        detail TEXT NOT NULL DEFAULT ''
+        detail TEXT NOT NULL DEFAULT '',
+        result TEXT  -- the finished review's findings document (JSON), for GET /v1/reviews
     )""",
     "CREATE INDEX reviews_by_status ON reviews (status, seq)",
     "CREATE INDEX reviews_by_pr ON reviews (pr_key, status)",

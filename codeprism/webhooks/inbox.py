@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from codeprism.webhooks import _metrics
 from codeprism.webhooks._store import connect, ensure_schema, snapshot, transaction
@@ -83,6 +83,25 @@ class ReviewRecord:
     posted: int
     detail: str
     attempts: int
+    result: str | None  # JSON text given to `finish`
+
+    def as_json(self) -> dict[str, Any]:
+        """The record as the review API shows it: times in ISO 8601, the result parsed."""
+        return {
+            "review_id": self.review_id,
+            "status": self.status,
+            "target": self.target.model_dump(mode="json"),
+            "delivery_id": self.delivery_id,
+            "received_at": self.received_at.isoformat(),
+            "started_at": _iso(self.started_at),
+            "finished_at": _iso(self.finished_at),
+            "latency_s": self.latency_s,
+            "findings": self.findings,
+            "posted": self.posted,
+            "detail": self.detail,
+            "attempts": self.attempts,
+            "result": None if self.result is None else json.loads(self.result),
+        }
 
 
 class Inbox:
@@ -201,19 +220,23 @@ class Inbox:
         findings: int = 0,
         posted: int = 0,
         detail: str = "",
+        result: str | None = None,
     ) -> bool:
         """End `owner`'s running review; False (nothing changed) for anyone else. `detail`
-        is shown to API callers: it must not contain credentials."""
+        and `result` (a JSON document, e.g. the findings) are shown to API callers: they
+        must not contain credentials."""
         if status not in _metrics.FINISHED:
             raise ValueError(f"unknown final status {status!r}")
         if findings < 0 or posted < 0:
             raise ValueError("findings and posted are counts")
+        if result is not None:
+            json.loads(result)  # refuse a document the API could not serve back
         now = time.time()
         cursor = self._conn().execute(
             "UPDATE reviews SET status = ?, finished_at = ?, latency_s = max(? - received_at, 0),"
-            " lease_until = NULL, findings = ?, posted = ?, detail = ?"
+            " lease_until = NULL, findings = ?, posted = ?, detail = ?, result = ?"
             " WHERE review_id = ? AND owner = ? AND status = 'running'",
-            (status, now, now, findings, posted, detail[:_DETAIL_LIMIT], review_id, owner),
+            (status, now, now, findings, posted, detail[:_DETAIL_LIMIT], result, review_id, owner),
         )
         return cursor.rowcount == 1
 
@@ -238,6 +261,7 @@ class Inbox:
             posted=row["posted"],
             detail=row["detail"],
             attempts=row["attempts"],
+            result=row["result"],
         )
 
     def pending_count(self) -> tuple[int, int]:
@@ -362,6 +386,10 @@ def _epoch(moment: datetime) -> float:
 
 def _datetime(epoch: float) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
 
 
 def _optional_datetime(epoch: float | None) -> datetime | None:
