@@ -57,6 +57,13 @@ def _validate(argv: Sequence[str]) -> int:
     return validate_main(argv)
 
 
+def _kpi(argv: Sequence[str]) -> int:
+    # KPIs and the report live in analytics/ (polars, matplotlib); imported only when asked for.
+    from analytics.kpi_command import main as kpi_main
+
+    return kpi_main(argv)
+
+
 def _maintain(argv: Sequence[str]) -> int:
     from codeprism.maintain_command import main as maintain_main
 
@@ -66,6 +73,7 @@ def _maintain(argv: Sequence[str]) -> int:
 COMMANDS = {
     "audit": (_audit, "audit repositories, paths or a GitHub organisation into the warehouse"),
     "review": (_review, "review a diff with the static analyzers and the LLM agents"),
+    "kpi": (_kpi, "print the KPI headline, or write the HTML report with --html"),
     "maintain": (_maintain, "compact small files and vacuum old versions of the warehouse"),
     "demo": (_demo, "download a few real public projects from PyPI and audit them"),
     "validate": (_validate, "check a run with the data-quality gate; quarantine it if it fails"),
