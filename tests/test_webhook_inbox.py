@@ -229,6 +229,25 @@ def test_poison_review_fails_after_max_attempts(db_path: Path) -> None:
     assert record.finished_at is not None and record.latency_s is not None
 
 
+def test_unreadable_stored_target_does_not_block_the_queue(db_path: Path, inbox: Inbox) -> None:
+    broken = inbox.accept("github", "d-1", "pull_request", review(pr=1))
+    good = inbox.accept("github", "d-2", "pull_request", review(pr=2))
+    with sqlite3.connect(db_path) as conn:  # as if written by a version with another model
+        conn.execute(
+            'UPDATE reviews SET target = \'{"provider": "svn"}\' WHERE review_id = ?',
+            (broken.review_id,),
+        )
+    claimed = inbox.claim("w")
+    assert claimed is not None and claimed.review_id == good.review_id
+    record = inbox.get(good.review_id or "")
+    assert record is not None and record.status == "running"
+    with sqlite3.connect(db_path) as conn:
+        status, detail = conn.execute(
+            "SELECT status, detail FROM reviews WHERE review_id = ?", (broken.review_id,)
+        ).fetchone()
+    assert status == "failed" and detail.startswith("stored target unreadable")
+
+
 def test_only_the_owner_finishes(inbox: Inbox) -> None:
     accepted = inbox.accept("github", "d-1", "pull_request", review())
     claimed = inbox.claim("owner")

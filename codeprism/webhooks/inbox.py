@@ -28,6 +28,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import ValidationError
+
 from codeprism.webhooks import _metrics
 from codeprism.webhooks._store import connect, ensure_schema, snapshot, transaction
 from codeprism.webhooks.events import Decision, ReviewTarget
@@ -186,6 +188,12 @@ class Inbox:
                         f"gave up after {row['attempts']} attempts",
                     )
                     continue
+                try:
+                    target = ReviewTarget.model_validate_json(row["target"])
+                except ValidationError as exc:  # e.g. written by another version: skip it
+                    reason = f"stored target unreadable: {exc.error_count()} errors"
+                    _end(db, row["review_id"], "failed", now, reason)
+                    continue
                 db.execute(
                     "UPDATE reviews SET status = 'running', owner = ?, lease_until = ?,"
                     " attempts = attempts + 1, started_at = ? WHERE review_id = ?",
@@ -193,7 +201,7 @@ class Inbox:
                 )
                 return ClaimedReview(
                     review_id=row["review_id"],
-                    target=ReviewTarget.model_validate_json(row["target"]),
+                    target=target,
                     diff=row["diff"],
                     attempt=row["attempts"] + 1,
                     received_at=_datetime(row["received_at"]),
