@@ -4,7 +4,8 @@ Every write adds at least one Parquet file, so a table written in many small bat
 slowly until its small files are merged. Compaction rewrites them into few large files in a
 new table version; the old files stay on disk, still referenced by the older versions, so
 time travel keeps working. Vacuum later deletes the files that no version within the
-retention period needs. With the defaults (the table's `delta.deletedFileRetentionDuration`,
+retention period needs, and files that no commit names (left by an interrupted write) once
+they are older than the retention. With the defaults (the table's `delta.deletedFileRetentionDuration`,
 7 days unless set) every version committed in the last 7 days stays readable; only an
 explicit shorter `retention_hours` relaxes deltalake's safety check, and the report says so.
 """
@@ -289,6 +290,9 @@ def _maintain_table(
             retention_hours=options.retention_hours,  # None: the table's own setting
             dry_run=options.dry_run,
             enforce_retention_duration=enforced,
+            # full: also files no commit names (an interrupted write) and those whose
+            # tombstones have expired from the log; still only past the retention
+            full=True,
         )
         if not options.dry_run:
             table = warehouse.table(name)

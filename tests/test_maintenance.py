@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -177,6 +178,26 @@ def test_explicit_short_retention_deletes_old_files_and_cuts_time_travel(
     with pytest.raises(Exception, match=r"(?i)not found|no such file|does not exist"):
         sorted_rows(DeltaTable(warehouse.table_uri("findings")), "finding_id", 5)
     assert f.oldest_version_kept > 5
+
+
+def test_vacuum_removes_only_files_no_version_needs_past_the_retention(
+    warehouse: Warehouse,
+) -> None:
+    """Files of an interrupted write (named by no commit) go once older than the retention;
+    younger ones, which a writer may be about to commit, stay."""
+    partition = Path(warehouse.table_uri("findings")) / f"run_date={DAY_1.isoformat()}"
+    old, fresh = partition / "part-orphan-old.parquet", partition / "part-orphan-new.parquet"
+    for path in (old, fresh):
+        path.write_bytes(b"PAR1 interrupted PAR1")
+    eight_days_ago = (datetime.now(UTC) - timedelta(days=8)).timestamp()
+    os.utime(old, (eight_days_ago, eight_days_ago))
+
+    reports = {r.table: r for r in maintain(warehouse, MaintenanceOptions())}
+
+    assert reports["findings"].files_vacuumed == 1
+    assert not old.exists() and fresh.exists()
+    # the small files the compaction replaced are young: time travel still reads them
+    assert len(sorted_rows(DeltaTable(warehouse.table_uri("findings")), "finding_id", 5)) == 25
 
 
 def test_a_table_retention_setting_is_honoured(warehouse: Warehouse) -> None:
