@@ -24,7 +24,19 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from playwright.sync_api import Browser, sync_playwright
 
-from analytics.kpis import KpiSource, diff_runs, headline
+from analytics import charts
+from analytics.kpis import (
+    KpiSource,
+    diff_runs,
+    diff_summary,
+    findings_per_kloc,
+    headline,
+    noisiest_analyzers,
+    review_latency,
+    run_trend,
+    severity_mix,
+    top_rules,
+)
 from codeprism.cli import main as cli_main
 from codeprism.schema import REVIEWS, RUNS
 from codeprism.warehouse import Warehouse
@@ -168,6 +180,24 @@ def test_kpi_without_visible_runs_is_a_clear_error(
     assert not (tmp_path / "r.html").exists()
     assert cli_main(["kpi", "--warehouse", wh.uri, "--as-of", "2026-01-01T00:00:00"]) == 2
     assert "give a timezone" in capsys.readouterr().err
+
+
+def test_every_chart_draws_an_empty_frame(warehouse: Path) -> None:
+    """A clean run (no findings, no reviews) still gets a report: each chart says so."""
+    source = KpiSource(str(warehouse))
+    empty = {
+        charts.trend_chart: run_trend(source).clear(),
+        charts.severity_mix_chart: severity_mix(source).clear(),
+        charts.top_rules_chart: top_rules(source).clear(),
+        charts.noisiest_analyzers_chart: noisiest_analyzers(source).clear(),
+        charts.density_chart: findings_per_kloc(source).clear(),
+        charts.changes_chart: diff_summary(diff_runs(source, "run-1", "run-2")).clear(),
+        charts.latency_chart: review_latency(source).clear(),
+    }
+    for draw, frame in empty.items():
+        figure = draw(frame)
+        assert not figure.axes[0].axison, draw.__name__  # a message, not empty axes
+        assert charts.to_svg(figure).startswith(b"<?xml"), draw.__name__
 
 
 # -- the HTML report in Chromium ---------------------------------------------------------------
