@@ -512,9 +512,8 @@ def test_per_kloc_and_density_by_repo() -> None:
             "languages": [None, None, None],
         }
     )
-    findings = pl.LazyFrame(
-        {"repo_id": ["a", "a", "a", "c"], "repo": ["a", "a", "a", "c"], "org": ["x"] * 3 + [None]}
-    )
+    # one row per finding (a count of 1 each) or pre-counted rows: both are counts
+    findings = pl.LazyFrame({"repo_id": ["a", "a", "c"], "findings": [1, 2, 1]})
     by_repo = density_frame(snaps, findings, "repo").collect()
     assert by_repo.select("repo", "findings", "per_kloc").to_dicts() == [
         {"repo": "a", "findings": 3, "per_kloc": 1.5},
@@ -545,7 +544,11 @@ def test_language_of_matches_the_inventory() -> None:
 def test_severity_mix_counts_and_shares_with_zeros() -> None:
     runs = pl.LazyFrame({"run_id": ["r1", "r2"], "started_at": [T0, T0 + timedelta(days=1)]})
     findings = pl.LazyFrame(
-        {"run_id": ["r1", "r1", "r1", "r1"], "severity": ["high", "high", "low", "critical"]}
+        {
+            "run_id": ["r1", "r1", "r1", "r1"],
+            "severity": ["high", "high", "low", "critical"],
+            "findings": [1, 1, 1, 1],
+        }
     )
     mix = severity_mix_frame(runs, findings).collect()
     assert mix.filter(pl.col("run_id") == "r1").select("severity", "findings", "share").rows() == [
@@ -648,20 +651,19 @@ def test_diff_frame_compares_only_repos_the_head_measured() -> None:
 
 def test_time_to_fix_needs_an_audit_without_the_finding() -> None:
     days = {"r1": 0, "r2": 1, "r3": 3, "r4": 10}
+    seq = {run: i for i, run in enumerate(days)}
     runs = pl.LazyFrame(
         {
             "run_id": list(days),
-            "run_seq": list(range(4)),
+            "run_seq": list(seq.values()),
+            "started_at": [T0 + timedelta(days=d) for d in days.values()],
         },
-        schema={"run_id": pl.String, "run_seq": pl.UInt32},
+        schema_overrides={"run_seq": pl.UInt32},
     )
     # repo a: audited in r1, r2, r4; r3 skipped it, so r3 re-states r2's findings
     audits = pl.LazyFrame(
-        {
-            "repo_id": ["a", "a", "a"],
-            "run_id": ["r1", "r2", "r4"],
-            "started_at": [T0 + timedelta(days=days[r]) for r in ("r1", "r2", "r4")],
-        }
+        {"repo_id": ["a", "a", "a"], "run_seq": [seq["r1"], seq["r2"], seq["r4"]]},
+        schema_overrides={"run_seq": pl.UInt32},
     )
     present = {
         "A": ["r1", "r2", "r3"],  # gone in r4: fixed after 10 days (r3 was a skip)
@@ -671,8 +673,7 @@ def test_time_to_fix_needs_an_audit_without_the_finding() -> None:
     }
     rows = [
         {
-            "run_id": run,
-            "started_at": T0 + timedelta(days=days[run]),
+            "run_seq": seq[run],
             "repo_id": "a",
             "repo": "a",
             "fingerprint": fp,
@@ -684,7 +685,8 @@ def test_time_to_fix_needs_an_audit_without_the_finding() -> None:
         for fp, seen in present.items()
         for run in seen
     ]
-    ttf = time_to_fix_frame(pl.LazyFrame(rows), audits, runs).collect()
+    frame = pl.LazyFrame(rows, schema_overrides={"run_seq": pl.UInt32})
+    ttf = time_to_fix_frame(frame, audits, runs).collect()
     got = {
         r["fingerprint"]: (r["first_seen_run"], r["fixed_run"], r["days_to_fix"], r["reappeared"])
         for r in ttf.iter_rows(named=True)

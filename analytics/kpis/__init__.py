@@ -11,7 +11,8 @@ quarantined runs are invisible everywhere. Functions that look at one run take `
 (default: the newest visible run) and see that run's state of every repo it measured,
 including repos it skipped as unchanged (their data comes from the run that last audited
 them; see `scope`). Each KPI has a `*_frame` twin over plain LazyFrames, which the tests
-drive with small hand-made frames.
+drive with small hand-made frames. The building blocks in `scope` (`repo_snapshots`,
+`run_findings`, `run_counts`, `own_findings`) return LazyFrames, for KPIs of your own.
 
 | KPI | function |
 |---|---|
@@ -64,6 +65,7 @@ from analytics.kpis.scope import (
     own_findings,
     repo_snapshots,
     resolve_run,
+    run_counts,
     run_findings,
 )
 from analytics.kpis.source import VISIBLE_STATUS, KpiInputError, KpiSource
@@ -101,6 +103,7 @@ __all__ = [
     "repo_snapshots",
     "resolve_run",
     "review_latency",
+    "run_counts",
     "run_findings",
     "run_trend",
     "secrets_by_type",

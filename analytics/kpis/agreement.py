@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from analytics.kpis.scope import own_findings, resolve_run
+from analytics.kpis.scope import ordered_runs, own_findings, resolve_run
 from analytics.kpis.source import KpiSource
 from analytics.kpis.stats import share
 
@@ -30,12 +30,12 @@ def llm_static_agreement(source: KpiSource, run_id: str | None = None) -> pl.Dat
         .explode("file_path")
         .drop_nulls("file_path")
     )
-    order = findings.select("run_id", "started_at").unique()
+    order = ordered_runs(source).select("run_id", "run_seq")
     return (
         agreement_frame(findings, reviewed)
         .join(order, on="run_id", how="inner")
-        .sort("started_at", "run_id")
-        .drop("started_at")
+        .sort("run_seq")
+        .drop("run_seq")
         .collect()
     )
 
@@ -52,7 +52,11 @@ def agreement_frame(findings: pl.LazyFrame, reviewed: pl.LazyFrame | None = None
     llm = findings.filter(pl.col("source") == "llm").select(cols)
     static = findings.filter(pl.col("source") == "static").select(cols)
     if reviewed is not None:
-        static = static.join(reviewed.select(_PLACE).unique(), on=_PLACE, how="semi")
+        places = reviewed.select(_PLACE).unique().collect()  # a few files per repo
+        # a cheap one-column filter first, then the exact three-column match
+        static = static.filter(
+            pl.col("file_path").is_in(places["file_path"].unique().implode())
+        ).join(places.lazy(), on=_PLACE, how="semi")
     pairs = llm.join(static, on=_PLACE, how="inner", suffix="_s").filter(
         (pl.col("start_line") <= pl.col("end_line_s"))
         & (pl.col("start_line_s") <= pl.col("end_line"))
@@ -63,7 +67,7 @@ def agreement_frame(findings: pl.LazyFrame, reviewed: pl.LazyFrame | None = None
     static_n = static.group_by("run_id").agg(static_findings=pl.len())
     runs = llm.select("run_id")
     if reviewed is not None:
-        runs = pl.concat([runs, reviewed.select("run_id")])
+        runs = pl.concat([runs, places.lazy().select("run_id")])
     return (
         runs.unique()
         .join(llm_n, on="run_id", how="left")

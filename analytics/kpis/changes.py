@@ -50,26 +50,38 @@ def diff_runs(source: KpiSource, base_run_id: str, head_run_id: str) -> pl.DataF
 
 
 def diff_frame(base: pl.LazyFrame, head: pl.LazyFrame, head_repos: pl.LazyFrame) -> pl.LazyFrame:
-    """diff_runs over given findings of base and head and the repo_ids head measured (pure)."""
+    """diff_runs over given findings of base and head and the repo_ids head measured (pure).
+
+    One full join on (repo_id, fingerprint): a row only in head is new, only in base fixed
+    (kept for repos head measured), in both persisting.
+    """
     key = ["repo_id", "fingerprint"]
-    base_keys = base.select(key).unique()
-    head_keys = head.select(key).unique()
     cols = list(_DIFF_COLUMNS)
-    new = head.join(base_keys, on=key, how="anti").select(cols).with_columns(status=pl.lit("new"))
-    persisting = (
-        head.join(base_keys, on=key, how="semi")
-        .select(cols)
-        .with_columns(status=pl.lit("persisting"))
+    attrs = [c for c in cols if c not in key]
+    measured = head_repos.select("repo_id").unique().collect()["repo_id"]
+    in_head, in_base = pl.col("_in_head").is_not_null(), pl.col("_in_base").is_not_null()
+    joined = head.select(*cols, _in_head=pl.lit(True)).join(
+        base.select(*cols, _in_base=pl.lit(True)),
+        on=key,
+        how="full",
+        coalesce=True,
+        suffix="_base",
     )
-    fixed = (
-        base.join(head_repos.unique(), on="repo_id", how="semi")
-        .join(head_keys, on=key, how="anti")
-        .select(cols)
-        .with_columns(status=pl.lit("fixed"))
-    )
+    status = (
+        pl.when(~in_base).then(pl.lit("new")).when(~in_head).then(pl.lit("fixed"))
+        .otherwise(pl.lit("persisting"))
+        .cast(pl.Enum(list(DIFF_STATUSES)))
+    )  # fmt: skip
     return (
-        pl.concat([new, fixed, persisting])
-        .with_columns(pl.col("status").cast(pl.Enum(list(DIFF_STATUSES))))
+        joined.filter(in_head | pl.col("repo_id").is_in(measured.implode()))
+        .select(
+            status.alias("status"),
+            *key,
+            *[
+                pl.when(in_head).then(pl.col(c)).otherwise(pl.col(f"{c}_base")).alias(c)
+                for c in attrs
+            ],
+        )
         .sort("status", "repo", "file_path", "start_line", "rule_id", "fingerprint")
         .select("status", *cols)
     )
@@ -97,60 +109,57 @@ def time_to_fix(source: KpiSource) -> pl.DataFrame:
     """
     snaps = repo_snapshots(source)
     findings = run_findings(source, snapshots=snaps)
-    audits = snaps.filter(pl.col("status") == "audited").select("repo_id", "run_id", "started_at")
+    audits = snaps.filter(pl.col("status") == "audited")
     return time_to_fix_frame(findings, audits, ordered_runs(source)).collect()
+
+
+_FIRST_SEEN = ("repo", "rule_id", "analyzer", "severity", "file_path")
 
 
 def time_to_fix_frame(
     findings: pl.LazyFrame, audits: pl.LazyFrame, runs: pl.LazyFrame
 ) -> pl.LazyFrame:
-    """time_to_fix over run findings (run_id, started_at, repo_id, fingerprint, ...), the
-    (repo_id, run_id, started_at) of audits, and the ordered runs (run_id, run_seq) (pure)."""
+    """time_to_fix over run findings (repo_id, fingerprint, run_seq and the first-seen
+    columns), the audits (repo_id, run_seq) and the runs (run_seq, run_id, started_at) (pure).
+
+    Per fingerprint, one pass collects the runs holding it; the fix is the first audit of its
+    repo after the first sighting that is not among them.
+    """
     key = ["repo_id", "fingerprint"]
-    seq = runs.select("run_id", "run_seq")
-    seen = findings.join(seq, on="run_id", how="inner")
-    first = (
-        seen.sort("run_seq")
-        .unique(subset=key, keep="first", maintain_order=True)
-        .select(
-            *key,
-            "repo",
-            "rule_id",
-            "analyzer",
-            "severity",
-            "file_path",
-            first_seen_run="run_id",
-            first_seen_at="started_at",
-            first_seq="run_seq",
-        )  # fmt: skip
-    )
-    presence = seen.select(*key, "run_seq").unique()
-    audit_seq = audits.join(seq, on="run_id", how="inner").select(
-        "repo_id", fixed_run="run_id", fixed_at="started_at", fix_seq="run_seq"
-    )
-    fixes = (
-        first.select(*key, "first_seq")
-        .join(audit_seq, on="repo_id", how="inner")
-        .filter(pl.col("fix_seq") > pl.col("first_seq"))
-        .join(presence, left_on=[*key, "fix_seq"], right_on=[*key, "run_seq"], how="anti")
-        .sort("fix_seq")
-        .unique(subset=key, keep="first", maintain_order=True)
-        .select(*key, "fixed_run", "fixed_at", "fix_seq")
-    )
-    back = (
-        presence.join(fixes.select(*key, "fix_seq"), on=key, how="inner")
-        .filter(pl.col("run_seq") > pl.col("fix_seq"))
-        .select(key)
-        .unique()
-        .with_columns(reappeared=pl.lit(True))
-    )
+    seen = findings.select(*key, "run_seq", *_FIRST_SEEN).with_row_index("row")
+    # the first sighting's row: the smallest (run_seq, row), packed in one integer
+    packed = pl.col("run_seq").cast(pl.UInt64) * (1 << 32) + pl.col("row").cast(pl.UInt64)
+    per_print = seen.group_by(key).agg(first=packed.min(), seqs=pl.col("run_seq"))
+    first_rows = seen.select("row", *_FIRST_SEEN)
+    audit_seqs = audits.group_by("repo_id").agg(audit_seqs=pl.col("run_seq"))
+    seen_seq = pl.col("first_seq")
+    earlier = pl.int_ranges(0, seen_seq + 1, dtype=pl.UInt32)
     return (
-        first.join(fixes, on=key, how="left")
-        .join(back, on=key, how="left")
+        per_print.with_columns(
+            first_seq=(pl.col("first") // (1 << 32)).cast(pl.UInt32),
+            row=(pl.col("first") % (1 << 32)).cast(pl.UInt32),
+        )
+        .join(first_rows, on="row", how="inner")
+        .join(audit_seqs, on="repo_id", how="left")
+        .with_columns(
+            fix_seq=pl.col("audit_seqs")
+            .list.set_difference(pl.concat_list("seqs", earlier))
+            .list.min()
+        )
+        .with_columns(reappeared=(pl.col("seqs").list.max() > pl.col("fix_seq")).fill_null(False))
+        .join(
+            runs.select(first_seq="run_seq", first_seen_run="run_id", first_seen_at="started_at"),
+            on="first_seq",
+            how="left",
+        )
+        .join(
+            runs.select(fix_seq="run_seq", fixed_run="run_id", fixed_at="started_at"),
+            on="fix_seq",
+            how="left",
+        )
         .with_columns(
             days_to_fix=(pl.col("fixed_at") - pl.col("first_seen_at")).dt.total_microseconds()
-            / 86_400e6,
-            reappeared=pl.col("reappeared").fill_null(False),
+            / 86_400e6
         )
         .sort("first_seen_at", "repo", "file_path", "rule_id", "fingerprint")
         .select(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from analytics.kpis.scope import resolve_run, run_findings
+from analytics.kpis.scope import resolve_run, run_counts, run_findings
 from analytics.kpis.source import KpiSource
 
 SECRETS_ANALYZER = "secrets"
@@ -18,16 +18,18 @@ def secrets_by_type(source: KpiSource, run_id: str | None = None) -> pl.DataFram
     secret values themselves are never in the warehouse (only type and location).
     """
     run = resolve_run(source, run_id)
-    return secrets_frame(run_findings(source, [run])).collect()
+    secrets = pl.col("analyzer") == SECRETS_ANALYZER
+    counts = run_counts(source, ["rule_id", "file_path"], [run], where=secrets)
+    return secrets_frame(counts).collect()
 
 
-def secrets_frame(findings: pl.LazyFrame) -> pl.LazyFrame:
-    """secrets_by_type over given findings of one run (pure)."""
+def secrets_frame(counts: pl.LazyFrame) -> pl.LazyFrame:
+    """secrets_by_type over counts of secrets findings (repo_id, rule_id, file_path,
+    findings) of one run (pure)."""
     return (
-        findings.filter(pl.col("analyzer") == SECRETS_ANALYZER)
-        .group_by("rule_id")
+        counts.group_by("rule_id")
         .agg(
-            findings=pl.len(),
+            pl.col("findings").sum().cast(pl.UInt32),
             repos=pl.col("repo_id").n_unique(),
             files=pl.struct("repo_id", "file_path").n_unique(),
         )
@@ -45,7 +47,8 @@ def complexity_hotspots(
     flagged_lines (lines spanned by the flagged functions, summed); most first.
     """
     run = resolve_run(source, run_id)
-    return hotspots_frame(run_findings(source, [run])).head(limit).collect()
+    rows = run_findings(source, [run], where=pl.col("analyzer") == COMPLEXITY_ANALYZER)
+    return hotspots_frame(rows).head(limit).collect()
 
 
 def hotspots_frame(findings: pl.LazyFrame) -> pl.LazyFrame:

@@ -6,8 +6,7 @@ from datetime import datetime
 
 import polars as pl
 
-from analytics.kpis.changes import diff_frame
-from analytics.kpis.scope import ordered_runs, repo_snapshots, run_findings
+from analytics.kpis.scope import ordered_runs, repo_snapshots, run_counts, run_findings
 from analytics.kpis.source import KpiSource
 from analytics.kpis.stats import per_kloc
 
@@ -41,16 +40,15 @@ def headline(source: KpiSource) -> pl.DataFrame:
     run, started = str(last_two["run_id"][-1]), last_two["started_at"][-1]
     previous = str(last_two["run_id"][0]) if last_two.height == 2 else None
     snaps = repo_snapshots(source, [run] if previous is None else [previous, run])
-    findings = run_findings(source, snapshots=snaps)
     head_snaps = snaps.filter(pl.col("run_id") == run)
-    head = findings.filter(pl.col("run_id") == run)
     sizes = head_snaps.select(
         repos=pl.len(), files=pl.col("files").sum(), lines=pl.col("lines").sum()
     )
-    counts = head.select(
-        findings=pl.len(),
-        critical=(pl.col("severity") == "critical").sum(),
-        high=(pl.col("severity") == "high").sum(),
+    found = pl.col("findings")
+    counts = run_counts(source, ["severity"], snapshots=head_snaps).select(
+        found.sum(),
+        critical=found.filter(pl.col("severity") == "critical").sum(),
+        high=found.filter(pl.col("severity") == "high").sum(),
     )
     row = pl.concat([sizes, counts], how="horizontal")
     if previous is None:
@@ -58,11 +56,11 @@ def headline(source: KpiSource) -> pl.DataFrame:
             {"new": [None], "fixed": [None]}, schema={"new": pl.UInt32, "fixed": pl.UInt32}
         )
     else:
-        diff = diff_frame(
-            findings.filter(pl.col("run_id") == previous), head, head_snaps.select("repo_id")
-        )
-        changes = diff.select(
-            new=(pl.col("status") == "new").sum(), fixed=(pl.col("status") == "fixed").sum()
+        prints = run_findings(source, snapshots=snaps).select("run_id", "repo_id", "fingerprint")
+        changes = _new_and_fixed(
+            prints.filter(pl.col("run_id") == previous),
+            prints.filter(pl.col("run_id") == run),
+            head_snaps.select("repo_id"),
         )
     return (
         pl.concat([row, changes], how="horizontal")
@@ -75,6 +73,22 @@ def headline(source: KpiSource) -> pl.DataFrame:
         .select(list(HEADLINE_SCHEMA))
         .cast(HEADLINE_SCHEMA)  # type: ignore[arg-type]
         .collect()
+    )
+
+
+def _new_and_fixed(
+    base: pl.LazyFrame, head: pl.LazyFrame, head_repos: pl.LazyFrame
+) -> pl.LazyFrame:
+    """How many findings `diff_runs` would call new and fixed, from fingerprints alone."""
+    key = ["repo_id", "fingerprint"]
+    measured = head_repos.collect()["repo_id"]
+    joined = head.select(*key, _in_head=pl.lit(True)).join(
+        base.select(*key, _in_base=pl.lit(True)), on=key, how="full", coalesce=True
+    )
+    in_head, in_base = pl.col("_in_head").is_not_null(), pl.col("_in_base").is_not_null()
+    fixed = ~in_head & pl.col("repo_id").is_in(measured.implode())
+    return joined.select(
+        new=(in_head & ~in_base).sum().cast(pl.UInt32), fixed=fixed.sum().cast(pl.UInt32)
     )
 
 

@@ -50,7 +50,10 @@ class KpiSource:
     version: Mapping[str, int] | None = None
     as_of: datetime | None = None
     storage_options: dict[str, str] | None = None
-    _pinned: dict[str, int | None] = field(
+    _tables: dict[str, DeltaTable | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _scans: dict[str, pl.LazyFrame] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
@@ -81,14 +84,17 @@ class KpiSource:
         """The table `name` as a LazyFrame at this source's pinned version of it."""
         if name not in TABLES:
             raise KpiInputError(f"unknown warehouse table {name!r}")
-        version = self._version_of(name)
-        if version is None:
+        if name not in self._scans:
+            self._scans[name] = self._scan(name)
+        return self._scans[name]
+
+    def _scan(self, name: str) -> pl.LazyFrame:
+        # The table object is loaded once at the pinned version and handed to scan_delta, so
+        # a query does not read the Delta log again: a pinned version's files never change.
+        table = self._table(name)
+        if table is None:
             return pl.LazyFrame(schema=empty_schema(name))
-        return pl.scan_delta(
-            f"{self.warehouse_uri}/{name}",
-            version=version,
-            storage_options=self.storage_options,
-        )
+        return pl.scan_delta(table)
 
     def versions(self) -> dict[str, int]:
         """The Delta version read from each existing table (pins every table not yet used)."""
@@ -122,11 +128,17 @@ class KpiSource:
 
     def _version_of(self, name: str) -> int | None:
         """The version this source reads of `name`; None when the table does not exist (then)."""
-        if name not in self._pinned:
-            self._pinned[name] = self._resolve(name)
-        return self._pinned[name]
+        table = self._table(name)
+        return None if table is None else table.version()
 
-    def _resolve(self, name: str) -> int | None:
+    def _table(self, name: str) -> DeltaTable | None:
+        """`name` loaded at this source's version or time, once: the version it settles on is
+        what this source reads from then on. None when the table does not exist (then)."""
+        if name not in self._tables:
+            self._tables[name] = self._load(name)
+        return self._tables[name]
+
+    def _load(self, name: str) -> DeltaTable | None:
         uri = f"{self.warehouse_uri}/{name}"
         try:
             table = DeltaTable(uri, storage_options=self.storage_options)
@@ -142,12 +154,12 @@ class KpiSource:
                     return None
                 table.load_as_version(self.as_of)
         except DeltaError as exc:
-            latest = DeltaTable(uri, storage_options=self.storage_options).version()
             point = f"version {wanted}" if wanted is not None else f"as_of {self.as_of}"
             raise KpiInputError(
-                f"table {name!r} cannot be read at {point} (latest version {latest}): {exc}"
+                f"table {name!r} cannot be read at {point} (latest version "
+                f"{table.version()}): {exc}"
             ) from None
-        return table.version()
+        return table
 
 
 def empty_schema(name: str) -> dict[str, Any]:
