@@ -889,16 +889,17 @@ def main() -> None:
     con = duckdb_connection(root)
     per_run = con.sql(
         "SELECT r.run_id, r.status, count(f.run_id) AS n FROM runs r "
-        "LEFT JOIN findings f USING (run_id) GROUP BY ALL ORDER BY r.started_at"
+        "LEFT JOIN findings f USING (run_id) GROUP BY r.run_id, r.status, r.started_at "
+        "ORDER BY r.started_at"
     ).fetchall()
-    skipped = con.sql("SELECT count(*) FROM repos WHERE status = 'skipped'").fetchone()
+    skipped = con.sql("SELECT count(*) FROM repos WHERE status = 'skipped'").fetchall()[0][0]
     print(
         f"warehouse: {root}\n  findings rows {sum(r[2] for r in per_run):,}: "
         + ", ".join(
             f"{run} {n:,}" + ("" if status == "succeeded" else f" ({status})")
             for run, status, n in per_run
         )
-        + f"\n  {REPOS} repos in {ORGS} orgs; {skipped[0] if skipped else 0} repo rows skipped "
+        + f"\n  {REPOS} repos in {ORGS} orgs; {skipped} repo rows skipped "
         "(state carried from an earlier audit)"
     )
     chosen = {

@@ -20,6 +20,10 @@ import polars as pl
 from analytics.kpis.source import KpiInputError, KpiSource
 
 MEASURED = ("audited", "skipped")
+_SNAPSHOT_SOURCE = (
+    "run_id", "run_date", "repo_id", "repo", "org", "status", "previous_run_id", "commit_sha",
+    "files", "lines", "languages",
+)  # fmt: skip
 
 
 def ordered_runs(source: KpiSource) -> pl.LazyFrame:
@@ -66,7 +70,7 @@ def repo_snapshots(source: KpiSource, run_ids: Sequence[str] | None = None) -> p
     # Small tables: read once each, then joined in memory (cheaper than a lazy plan here).
     visible = ordered_runs(source).select("run_id", "started_at", "run_seq").collect()
     runs = visible if run_ids is None else visible.filter(pl.col("run_id").is_in(list(run_ids)))
-    repos = source.repos().collect()
+    repos = source.repos().select(_SNAPSHOT_SOURCE).collect()
     members = (
         repos.filter(pl.col("status").is_in(MEASURED))
         .join(runs, on="run_id", how="inner")
