@@ -57,6 +57,13 @@ def _validate(argv: Sequence[str]) -> int:
     return validate_main(argv)
 
 
+def _serve(argv: Sequence[str]) -> int:
+    # Serving needs Ray Serve; the command lives with the apps it starts.
+    from serve_apps.command import main as serve_main
+
+    return serve_main(argv)
+
+
 def _kpi(argv: Sequence[str]) -> int:
     # KPIs and the report live in analytics/ (polars, matplotlib); imported only when asked for.
     from analytics.kpi_command import main as kpi_main
@@ -73,6 +80,7 @@ def _maintain(argv: Sequence[str]) -> int:
 COMMANDS = {
     "audit": (_audit, "audit repositories, paths or a GitHub organisation into the warehouse"),
     "review": (_review, "review a diff with the static analyzers and the LLM agents"),
+    "serve": (_serve, "serve webhook-driven reviews (GitHub, GitLab, API) on Ray Serve"),
     "kpi": (_kpi, "print the KPI headline, or write the HTML report with --html"),
     "maintain": (_maintain, "compact small files and vacuum old versions of the warehouse"),
     "demo": (_demo, "download a few real public projects from PyPI and audit them"),

@@ -1,0 +1,221 @@
+"""One online review, from an accepted event to a published review.
+
+Fetch the diff (from the Git host, or the one the API request carried), take the static
+evidence on its changed lines, ask the LLM agents, merge, and publish one review on the pull
+request, unless a newer push superseded this one meanwhile. The Serve orchestrator calls
+`ReviewPipeline.run` for each review it claims from the inbox; the static step may run
+elsewhere (the StaticAnalysis replicas), so it is passed in as a function.
+
+Failures split in two: a transient one (the host answered 5xx or did not answer) raises
+`RetryLater`, and the inbox gives the review to a worker again once its lease lapses; any
+other becomes a `failed` outcome with the reason, never an exception out of `run`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from codeprism.analysis import AnalysisConfig
+from codeprism.errors import CodeprismError
+from codeprism.findings import Finding
+from codeprism.hosts.base import HostError, PullRequestInfo, RateLimited
+from codeprism.hosts.github import GitHubHost
+from codeprism.hosts.gitlab import GitLabHost
+from codeprism.llm.config import ModelConfig
+from codeprism.llm.engines import Engine
+from codeprism.review.diff import FileDiff, parse_diff
+from codeprism.review.runner import (
+    ReviewConfig,
+    ReviewResult,
+    llm_findings,
+    merge_into,
+    static_evidence,
+)
+from codeprism.webhooks.events import ReviewTarget
+from codeprism.webhooks.inbox import ClaimedReview
+
+log = logging.getLogger(__name__)
+
+Status = Literal["done", "failed", "superseded"]
+
+
+class RetryLater(Exception):
+    """A transient failure: leave the review to be claimed again when its lease lapses."""
+
+
+@dataclass(frozen=True)
+class StaticEvidence:
+    findings: list[Finding]
+    notes: list[str]
+
+
+StaticStep = Callable[[bytes, str], StaticEvidence]
+
+
+def run_static(diff: bytes, repo: str, analysis: AnalysisConfig) -> StaticEvidence:
+    """The static analyzers on the changed files whose new text the diff holds (added files:
+    a pull request's other files are not checked out), findings on changed lines only."""
+    config = ReviewConfig(analysis=analysis)
+    result = ReviewResult(findings=[])
+    findings = static_evidence(parse_diff(diff), None, config, result, repo)
+    return StaticEvidence(findings, result.notes)
+
+
+@dataclass(frozen=True)
+class Hosts:
+    github: GitHubHost | None = None
+    gitlab: GitLabHost | None = None
+
+
+@dataclass
+class ReviewOutcome:
+    status: Status
+    result: ReviewResult
+    head_sha: str | None = None
+    posted: int = 0
+    detail: str = ""
+    changed_lines: dict[str, frozenset[int]] = field(default_factory=dict)
+
+
+@dataclass
+class ReviewPipeline:
+    hosts: Hosts
+    config: ReviewConfig
+    static: StaticStep | None = None
+    engine: Engine | None = None
+    model: ModelConfig | None = None
+
+    def run(self, job: ClaimedReview, still_current: Callable[[], bool]) -> ReviewOutcome:
+        target = job.target
+        result = ReviewResult(findings=[])
+        try:
+            diff, info = self._fetch(target, job.diff)
+        except CodeprismError as exc:
+            return self._failed(result, target, f"fetching the diff: {exc}", exc)
+        files = parse_diff(diff)
+        result.files = len(files)
+        evidence = self._static(diff, target.repo, result)
+        llm = self._llm(files, evidence, result, target.repo)
+        merge_into(result, evidence, llm, self.config)
+        outcome = ReviewOutcome("done", result, head_sha=info.head_sha if info else None)
+        outcome.changed_lines = {f.path: frozenset(f.changed_lines) for f in files}
+        if not still_current():
+            outcome.status, outcome.detail = "superseded", "a newer push superseded this review"
+            return outcome
+        if info is not None:
+            try:
+                outcome.posted = self._publish(target, info, outcome)
+            except CodeprismError as exc:
+                return self._failed(result, target, f"publishing: {exc}", exc)
+        return outcome
+
+    # -- steps -----------------------------------------------------------------------------
+
+    def _fetch(
+        self, target: ReviewTarget, diff: bytes | None
+    ) -> tuple[bytes, PullRequestInfo | None]:
+        """The diff to review and the pull request to publish on (None: an API review of a
+        diff, published nowhere)."""
+        if target.provider == "api" and diff is not None:
+            return diff, None
+        if target.pr_number is None:
+            raise _NotReviewable("the event names no pull request")
+        if target.provider == "gitlab":
+            gitlab = self._gitlab()
+            if target.project_id is None:
+                raise _NotReviewable("the merge request event names no project id")
+            info = gitlab.merge_request(target.project_id, target.pr_number)
+            return gitlab.merge_request_diff(target.project_id, target.pr_number), info
+        github = self._github()
+        if target.head_sha is None:  # a comment command: the event does not carry the head
+            info = github.pull_request(target.repo, target.pr_number, target.installation_id)
+        else:
+            info = PullRequestInfo(
+                repo=target.repo,
+                number=target.pr_number,
+                head_sha=target.head_sha,
+                base_sha=target.base_sha or "",
+                draft=target.draft,
+                title=target.title,
+                state="open",
+            )
+        diff = github.pull_diff(target.repo, target.pr_number, target.installation_id)
+        return diff, info
+
+    def _static(self, diff: bytes, repo: str, result: ReviewResult) -> list[Finding]:
+        if self.static is None or not self.config.static:
+            return []
+        try:
+            evidence = self.static(diff, repo)
+        except Exception as exc:  # a lost analysis replica must not lose the LLM review
+            log.warning("static analysis failed: %s", exc)
+            result.notes.append(f"static: failed: {type(exc).__name__}: {exc}")
+            return []
+        result.notes.extend(evidence.notes)
+        return evidence.findings
+
+    def _llm(
+        self, files: list[FileDiff], evidence: list[Finding], result: ReviewResult, repo: str
+    ) -> list[Finding]:
+        if self.engine is None or self.model is None:
+            return []
+        try:
+            return llm_findings(files, evidence, self.engine, self.model, self.config, result, repo)
+        except CodeprismError as exc:  # the diff cannot fit the model: static findings only
+            result.notes.append(f"llm: {exc}")
+            return []
+
+    def _publish(self, target: ReviewTarget, info: PullRequestInfo, outcome: ReviewOutcome) -> int:
+        findings = outcome.result.findings
+        summary = outcome.result.summary()
+        if target.provider == "gitlab":
+            gitlab = self._gitlab()
+            assert target.project_id is not None  # checked when fetching
+            published = gitlab.publish(
+                target.project_id, info.number, info, findings, outcome.changed_lines, summary
+            )
+        else:
+            github = self._github()
+            published = github.publish(
+                target.repo,
+                info.number,
+                target.installation_id,
+                info.head_sha,
+                findings,
+                outcome.changed_lines,
+                summary,
+            )
+        return published.comments
+
+    def _github(self) -> GitHubHost:
+        if self.hosts.github is None:
+            raise _NotReviewable("no GitHub credentials are configured")
+        return self.hosts.github
+
+    def _gitlab(self) -> GitLabHost:
+        if self.hosts.gitlab is None:
+            raise _NotReviewable("no GitLab credentials are configured")
+        return self.hosts.gitlab
+
+    @staticmethod
+    def _failed(
+        result: ReviewResult, target: ReviewTarget, detail: str, exc: Exception
+    ) -> ReviewOutcome:
+        if _is_transient(exc):
+            raise RetryLater(detail) from exc
+        log.warning("review of %s failed: %s", target.pr_key(), detail)
+        return ReviewOutcome("failed", result, head_sha=target.head_sha, detail=detail)
+
+
+class _NotReviewable(CodeprismError):
+    """The event cannot be reviewed as configured (recorded as a failed review)."""
+
+
+def _is_transient(exc: Exception) -> bool:
+    """The host did not answer, failed (5xx) or rate-limited us: worth another attempt."""
+    if not isinstance(exc, HostError):
+        return False
+    return isinstance(exc, RateLimited) or exc.status is None or exc.status >= 500

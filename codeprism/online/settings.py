@@ -1,0 +1,107 @@
+"""The secrets of the online path, from the environment or a secrets file.
+
+Secrets never travel in the Serve config (it is visible in the dashboard and `serve status`):
+each replica reads them where it runs, from its environment (`CODEPRISM_…`) or from a YAML
+secrets file readable only there. They are held as `SecretStr`, so a repr, a log line or an
+error message shows `**********`, never the value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
+
+from codeprism.errors import ConfigError
+from codeprism.hosts.github import GitHubAuth
+from codeprism.hosts.gitlab import GitLabAuth
+
+# environment variable -> key of the secrets file (the file uses the lower-case names)
+ENVIRONMENT = {
+    "CODEPRISM_GITHUB_WEBHOOK_SECRET": "github_webhook_secret",
+    "CODEPRISM_GITLAB_WEBHOOK_TOKEN": "gitlab_webhook_token",
+    "CODEPRISM_API_TOKEN": "api_token",
+    "CODEPRISM_GITHUB_TOKEN": "github_token",
+    "CODEPRISM_GITHUB_APP_ID": "github_app_id",
+    "CODEPRISM_GITHUB_PRIVATE_KEY": "github_private_key",
+    "CODEPRISM_GITHUB_PRIVATE_KEY_FILE": "github_private_key_file",
+    "CODEPRISM_GITHUB_API_URL": "github_api_url",
+    "CODEPRISM_GITLAB_TOKEN": "gitlab_token",
+    "CODEPRISM_GITLAB_API_URL": "gitlab_api_url",
+}
+SECRETS_FILE_VARIABLE = "CODEPRISM_SECRETS_FILE"
+
+
+class Secrets(BaseModel):
+    """Everything secret the ingress and the orchestrator need; all optional, so that a
+    deployment that only takes GitLab webhooks needs no GitHub settings."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    github_webhook_secret: SecretStr | None = None
+    gitlab_webhook_token: SecretStr | None = None
+    api_token: SecretStr | None = None  # bearer token of /v1/reviews
+    github_token: SecretStr | None = None
+    github_app_id: int | None = None
+    github_private_key: SecretStr | None = None
+    github_private_key_file: Path | None = None
+    github_api_url: str = "https://api.github.com"
+    gitlab_token: SecretStr | None = None
+    gitlab_api_url: str = "https://gitlab.com/api/v4"
+
+    def github_auth(self) -> GitHubAuth | None:
+        """GitHub App auth when an app id is set, else a personal token; None: no GitHub."""
+        key = self.github_private_key
+        if key is None and self.github_private_key_file is not None:
+            try:
+                key = SecretStr(self.github_private_key_file.read_text())
+            except OSError as exc:
+                raise ConfigError(
+                    f"cannot read the GitHub App private key file: {exc.strerror}"
+                ) from None
+        if self.github_app_id is not None:
+            return GitHubAuth(
+                api_url=self.github_api_url, app_id=self.github_app_id, private_key=key
+            )
+        if self.github_token is not None:
+            return GitHubAuth(api_url=self.github_api_url, token=self.github_token)
+        return None
+
+    def gitlab_auth(self) -> GitLabAuth | None:
+        if self.gitlab_token is None:
+            return None
+        return GitLabAuth(api_url=self.gitlab_api_url, token=self.gitlab_token)
+
+
+def load_secrets(environ: Mapping[str, str], secrets_file: str | Path | None = None) -> Secrets:
+    """The secrets file (argument, else `CODEPRISM_SECRETS_FILE`), then the environment on top."""
+    values: dict[str, Any] = {}
+    path = secrets_file or environ.get(SECRETS_FILE_VARIABLE)
+    if path:
+        values.update(_read_secrets_file(Path(path)))
+    for variable, key in ENVIRONMENT.items():
+        if environ.get(variable):
+            values[key] = environ[variable]
+    try:
+        return Secrets.model_validate(values)
+    except ValidationError as exc:
+        # name the fields, never echo their values
+        fields = sorted({".".join(str(p) for p in error["loc"]) for error in exc.errors()})
+        raise ConfigError(f"invalid secrets: check {', '.join(fields)}") from None
+
+
+def _read_secrets_file(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text())
+    except OSError as exc:
+        raise ConfigError(f"cannot read the secrets file {path}: {exc.strerror}") from None
+    except yaml.YAMLError:
+        raise ConfigError(f"the secrets file {path} is not valid YAML") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"the secrets file {path} must hold a mapping of names to values")
+    return data

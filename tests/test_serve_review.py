@@ -1,0 +1,444 @@
+"""The online review app on a real local Ray Serve: webhooks in, reviews out on a fake GitHub
+(and GitLab) REST server on loopback, the tiny model behind the real `ray.serve.llm` app.
+
+One app for the module; its webhook secret is GitHub's published example secret, so the
+published example signature is checked by the real ingress.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import ray
+import requests
+import yaml
+from prometheus_client.parser import text_string_to_metric_families
+from ray import serve
+
+from codeprism.review.diff import parse_diff
+from codeprism.warehouse import Warehouse
+from codeprism.webhooks.signature import github_signature
+from serve_apps.review import ReviewAppArgs, build_review_app
+from tests.fakes.github_server import FakeGitHub, Reply
+from tests.fakes.gitlab_server import FakeGitLab
+from tests.fakes.net import wait_for_http
+from tests.test_hosts_github import key_pair
+from tests.test_webhook_events import FIXTURES, GITHUB_EXPECTED, GITLAB_EXPECTED
+
+SECRET = "It's a Secret to Everybody"  # GitHub's documentation example
+GITLAB_TOKEN = "gitlab-webhook-token"
+API_TOKEN = "api-token-for-tests"
+APP_ID = 4242
+FIXTURE_HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"
+STATUS = {"ping": 200, "review": 202, "ignore": 202, "invalid": 400}
+
+ADDED = """\
+import subprocess
+
+
+def archive(name):
+    subprocess.call("tar czf /tmp/" + name + ".tgz data", shell=True)
+
+
+def run(expression):
+    return eval(expression)
+"""
+
+
+def _git(repo: Path, *args: str) -> bytes:
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True).stdout
+
+
+@pytest.fixture(scope="module")
+def change(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """A real `git diff` that adds a module with problems the static analyzers find."""
+    repo = tmp_path_factory.mktemp("pr-repo")
+    _git(repo, "init", "-q")
+    _git(repo, "config", "user.email", "dev@example.com")
+    _git(repo, "config", "user.name", "Dev")
+    (repo / "README.md").write_text("demo\n")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "base")
+    (repo / "app").mkdir()
+    (repo / "app" / "tasks.py").write_text(ADDED)
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "head")
+    return _git(repo, "diff", "HEAD~1", "HEAD")
+
+
+@pytest.fixture(scope="module")
+def github(change: bytes) -> Iterator[FakeGitHub]:
+    private, public = key_pair()
+    with FakeGitHub() as server:
+        server.add_app(APP_ID, public)
+        server.app_private_key = private  # type: ignore[attr-defined]
+        for number in (2, 3):
+            server.add_pull("Codertocat", "Hello-World", number, FIXTURE_HEAD, "0" * 40, change)
+        yield server
+
+
+@pytest.fixture(scope="module")
+def gitlab(change: bytes) -> Iterator[FakeGitLab]:
+    with FakeGitLab() as server:
+        body = change.split(b"@@", 1)[1]
+        server.add_merge_request(
+            1,
+            1,
+            head_sha="da1560886d4f094c3e6c9ef40349f7d38b5d27d7",
+            base_sha="b" * 40,
+            start_sha="b" * 40,
+            path="gitlabhq/gitlab-test",
+            diffs=[
+                {
+                    "old_path": "app/tasks.py",
+                    "new_path": "app/tasks.py",
+                    "a_mode": "0",
+                    "b_mode": "100644",
+                    "new_file": True,
+                    "renamed_file": False,
+                    "deleted_file": False,
+                    "diff": "@@" + body.decode(),
+                }
+            ],
+        )
+        yield server
+
+
+@pytest.fixture(scope="module")
+def app(
+    serve_port: int,
+    llm_url: str,
+    tiny_model: Path,
+    github: FakeGitHub,
+    gitlab: FakeGitLab,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[dict[str, Any]]:
+    root = tmp_path_factory.mktemp("review-app")
+    secrets = root / "secrets.yaml"
+    secrets.write_text(
+        yaml.safe_dump(
+            {
+                "github_webhook_secret": SECRET,
+                "gitlab_webhook_token": GITLAB_TOKEN,
+                "api_token": API_TOKEN,
+                "github_app_id": APP_ID,
+                "github_private_key": github.app_private_key,  # type: ignore[attr-defined]
+                "github_api_url": github.api_url,
+                "gitlab_token": gitlab.token,
+                "gitlab_api_url": gitlab.api_url,
+            }
+        )
+    )
+    args = ReviewAppArgs(
+        state_dir=str(root / "state"),
+        warehouse=str(root / "warehouse"),
+        secrets_file=str(secrets),
+        model=str(tiny_model),
+        llm_url=llm_url,
+        agents=["security"],
+        lease_s=6.0,
+        poll_s=0.5,
+        static_replicas=1,
+    )
+    serve.run(build_review_app(args), name="codeprism", route_prefix="/")
+    base = f"http://127.0.0.1:{serve_port}"
+    wait_for_http(f"{base}/healthz", lambda r: r.ok)
+    yield {"base": base, "warehouse": Warehouse(args.warehouse or ""), "state": root / "state"}
+    serve.delete("codeprism")
+
+
+def post_github(
+    base: str, event: str, body: bytes, *, delivery: str | None = None, secret: str = SECRET
+) -> requests.Response:
+    headers = {
+        "X-GitHub-Event": event,
+        "X-GitHub-Delivery": delivery or str(uuid.uuid4()),
+        "X-Hub-Signature-256": github_signature(secret.encode(), body),
+        "Content-Type": "application/json",
+    }
+    return requests.post(f"{base}/webhooks/github", data=body, headers=headers, timeout=30)
+
+
+def pull_event(
+    number: int, head: str, action: str = "synchronize", repo: str = "Hello-World"
+) -> bytes:
+    payload = json.loads((FIXTURES / "github" / "pull_request.synchronize.json").read_text())
+    payload["action"] = action
+    payload["number"] = number
+    payload["pull_request"]["number"] = number
+    payload["pull_request"]["head"]["sha"] = head
+    payload["repository"]["name"] = repo
+    payload["repository"]["full_name"] = f"Codertocat/{repo}"
+    payload["installation"] = {"id": 1}
+    return json.dumps(payload).encode()
+
+
+def review_status(base: str, review_id: str) -> dict[str, Any]:
+    response = requests.get(
+        f"{base}/v1/reviews/{review_id}",
+        headers={"Authorization": f"Bearer {API_TOKEN}"},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    document: dict[str, Any] = response.json()
+    return document
+
+
+def wait_status(
+    base: str, review_id: str, states: set[str], timeout_s: float = 600
+) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        record = review_status(base, review_id)
+        if record["status"] in states:
+            return record
+        assert time.monotonic() < deadline, f"review {review_id} stuck at {record['status']}"
+        time.sleep(0.5)
+
+
+def slow_first_diff(
+    server: FakeGitHub, repo: str, number: int, diff: bytes, pause_s: float
+) -> None:
+    """The first diff request of this pull request hangs for `pause_s`: a review in flight."""
+    first = threading.Event()
+
+    def handler(request: Any, match: Any) -> Reply:
+        if not first.is_set():
+            first.set()
+            time.sleep(pause_s)
+        return Reply(200, diff, {"Content-Type": "application/vnd.github.diff"})
+
+    server.route("GET", rf"/repos/Codertocat/{repo}/pulls/{number}", handler)
+
+
+# -- authentication and request checks ---------------------------------------------------------
+
+
+def test_githubs_published_signature_example_passes_and_forgeries_get_401(
+    app: dict[str, Any],
+) -> None:
+    base = app["base"]
+    body = b"Hello, World!"
+    published = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
+    headers = {"X-GitHub-Event": "ping", "X-GitHub-Delivery": "example"}
+
+    def send(data: bytes, extra: dict[str, str]) -> int:
+        response = requests.post(
+            f"{base}/webhooks/github", data=data, headers={**headers, **extra}, timeout=30
+        )
+        return response.status_code
+
+    # verified, then refused only because "Hello, World!" is not JSON
+    assert send(body, {"X-Hub-Signature-256": published}) == 400
+    assert send(b"Hello, World?", {"X-Hub-Signature-256": published}) == 401
+    wrong = github_signature(b"another secret", body)
+    assert send(body, {"X-Hub-Signature-256": wrong}) == 401
+    assert send(body, {"X-Hub-Signature": "sha1=01dc10d0c83e72ed246219cdd91669667fe2ca59"}) == 401
+    assert send(body, {}) == 401
+
+
+def test_oversized_and_non_json_bodies(app: dict[str, Any]) -> None:
+    base = app["base"]
+    big = b"{" + b" " * (25 * 1024 * 1024) + b"}"
+    assert post_github(base, "push", big).status_code == 413
+    assert post_github(base, "push", b"not json").status_code == 400
+    gitlab = requests.post(
+        f"{base}/webhooks/gitlab",
+        data=b"{}",
+        headers={"X-Gitlab-Event": "Merge Request Hook", "X-Gitlab-Token": "wrong"},
+        timeout=30,
+    )
+    assert gitlab.status_code == 401
+    assert requests.post(f"{base}/v1/reviews", json={"diff": ""}, timeout=30).status_code == 401
+    assert requests.get(f"{base}/healthz", timeout=30).json()["status"] == "ok"
+
+
+def test_every_fixture_gets_its_status(app: dict[str, Any], gitlab: FakeGitLab) -> None:
+    base = app["base"]
+    for name, (kind, _) in sorted(GITHUB_EXPECTED.items()):
+        event = name.split(".", 1)[0]
+        response = post_github(base, event, (FIXTURES / "github" / name).read_bytes())
+        assert response.status_code == STATUS[kind], (name, response.text)
+    for name, (kind, _) in sorted(GITLAB_EXPECTED.items()):
+        response = requests.post(
+            f"{base}/webhooks/gitlab",
+            data=(FIXTURES / "gitlab" / name).read_bytes(),
+            headers={
+                "X-Gitlab-Event": "Merge Request Hook",
+                "X-Gitlab-Token": GITLAB_TOKEN,
+                "X-Gitlab-Event-UUID": str(uuid.uuid4()),
+            },
+            timeout=30,
+        )
+        assert response.status_code == STATUS[kind], (name, response.text)
+        if kind == "review":
+            record = wait_status(base, response.json()["review_id"], {"done", "failed"})
+            assert record["status"] == "done", record
+            (merge_request,) = gitlab.merge_requests.values()
+            assert merge_request["notes"], "the summary note was not posted"
+
+
+def test_a_pull_request_gets_one_review_on_changed_lines(
+    app: dict[str, Any], github: FakeGitHub, change: bytes
+) -> None:
+    """The fixture events for PR 2 (opened, reopened, ... same head) make one review."""
+    base = app["base"]
+    reviews = github.reviews("Codertocat", "Hello-World", 2)
+    deadline = time.monotonic() + 600
+    while not reviews and time.monotonic() < deadline:
+        time.sleep(1)
+        reviews = github.reviews("Codertocat", "Hello-World", 2)
+    time.sleep(2)  # a second review, if any, would land now
+    (posted,) = github.reviews("Codertocat", "Hello-World", 2)
+    changed = {f.path: f.changed_lines for f in parse_diff(change)}
+    assert posted["commit_id"] == FIXTURE_HEAD
+    assert posted["comments"], "static findings on added lines must be posted inline"
+    for comment in posted["comments"]:
+        assert comment["line"] in changed[comment["path"]]
+    creating = [
+        r for r in github.find("POST") if r.api_path.startswith("/repos/Codertocat/Hello-World")
+    ]
+    assert [r.api_path for r in creating].count(
+        "/repos/Codertocat/Hello-World/pulls/2/reviews"
+    ) == 1
+    assert len(github.check_runs) >= 1
+
+    warehouse: Warehouse = app["warehouse"]
+    rows = warehouse.read("reviews", "pr_number = 2 AND status = 'done'").to_pylist()
+    assert len(rows) == 1 and rows[0]["posted"] == len(posted["comments"])
+    findings = warehouse.count_rows("findings", rows[0]["review_id"])
+    assert findings == rows[0]["findings"] >= len(posted["comments"])
+    assert base
+
+
+def test_a_review_makes_at_most_five_github_calls(
+    app: dict[str, Any], github: FakeGitHub, change: bytes
+) -> None:
+    base = app["base"]
+    github.add_pull("Codertocat", "Calls", 9, "c" * 40, "0" * 40, change)
+    before = len(github.requests)
+    response = post_github(base, "pull_request", pull_event(9, "c" * 40, "opened", "Calls"))
+    record = wait_status(base, response.json()["review_id"], {"done", "failed"})
+    assert record["status"] == "done", record
+    calls = github.requests[before:]
+    assert len(calls) <= 5, [f"{r.method} {r.api_path}" for r in calls]
+    content = [r for r in calls if r.method == "POST" and r.api_path.endswith("/reviews")]
+    assert len(content) == 1
+
+
+def test_the_same_delivery_100_times_makes_one_review(
+    app: dict[str, Any], github: FakeGitHub
+) -> None:
+    base = app["base"]
+    body = pull_event(3, FIXTURE_HEAD, "opened")
+    ids = {
+        post_github(base, "pull_request", body, delivery="same-delivery").json().get("review_id")
+        for _ in range(100)
+    }
+    assert len(ids) == 1
+    (review_id,) = ids
+    assert wait_status(base, review_id, {"done", "failed"})["status"] == "done"
+    time.sleep(2)
+    assert len(github.reviews("Codertocat", "Hello-World", 3)) == 1
+
+
+def test_a_newer_push_supersedes_the_review_in_flight(
+    app: dict[str, Any], github: FakeGitHub, change: bytes
+) -> None:
+    base = app["base"]
+    old, new = "a" * 40, "b" * 40
+    github.add_pull("Codertocat", "Pushes", 5, new, "0" * 40, change)
+    slow_first_diff(github, "Pushes", 5, change, pause_s=8)
+    first = post_github(base, "pull_request", pull_event(5, old, repo="Pushes")).json()
+    wait_status(base, first["review_id"], {"running"})
+    second = post_github(base, "pull_request", pull_event(5, new, repo="Pushes")).json()
+    assert second["outcome"] == "queued"
+    assert wait_status(base, second["review_id"], {"done", "failed"})["status"] == "done"
+    assert wait_status(base, first["review_id"], {"superseded"})["status"] == "superseded"
+    time.sleep(8)  # the first review's diff request returns; it must not publish
+    (posted,) = github.reviews("Codertocat", "Pushes", 5)
+    assert posted["commit_id"] == new
+
+
+def test_killing_the_orchestrator_mid_review_loses_nothing(
+    app: dict[str, Any], github: FakeGitHub, change: bytes
+) -> None:
+    base = app["base"]
+    head = "d" * 40
+    github.add_pull("Codertocat", "Crash", 4, head, "0" * 40, change)
+    slow_first_diff(github, "Crash", 4, change, pause_s=15)
+    review_id = post_github(base, "pull_request", pull_event(4, head, "opened", "Crash")).json()[
+        "review_id"
+    ]
+    wait_status(base, review_id, {"running"})
+    (name,) = [
+        a["name"]
+        for a in ray.util.list_named_actors(all_namespaces=True)
+        if "codeprism#ReviewOrchestrator" in a["name"]
+    ]
+    ray.kill(ray.get_actor(name, namespace="serve"), no_restart=True)
+
+    record = wait_status(base, review_id, {"done", "failed"})
+    assert record["status"] == "done", record
+    assert record["attempts"] == 2
+    time.sleep(2)
+    assert len(github.reviews("Codertocat", "Crash", 4)) == 1
+
+
+def test_the_review_api_and_metrics(app: dict[str, Any], change: bytes) -> None:
+    base = app["base"]
+    auth = {"Authorization": f"Bearer {API_TOKEN}", "Idempotency-Key": "api-1"}
+    response = requests.post(
+        f"{base}/v1/reviews",
+        json={"diff": change.decode(), "repo": "demo"},
+        headers=auth,
+        timeout=30,
+    )
+    assert response.status_code == 202, response.text
+    again = requests.post(
+        f"{base}/v1/reviews",
+        json={"diff": change.decode(), "repo": "demo"},
+        headers=auth,
+        timeout=30,
+    )
+    assert again.json()["review_id"] == response.json()["review_id"]
+    record = wait_status(base, response.json()["review_id"], {"done", "failed"})
+    assert record["status"] == "done", record
+    rules = {(f["rule_id"], f["start_line"]) for f in record["result"]["findings"]}
+    assert ("B602", 5) in rules and ("B307", 9) in rules
+    bad = requests.post(
+        f"{base}/v1/reviews",
+        json={"repo": 3},
+        headers={"Authorization": f"Bearer {API_TOKEN}"},
+        timeout=30,
+    )
+    assert bad.status_code == 400
+
+    ignored = (FIXTURES / "github" / "push.json").read_bytes()
+    for _ in range(2):
+        assert post_github(base, "push", ignored, delivery="metrics-push").status_code == 202
+    assert post_github(base, "push", ignored, secret="wrong").status_code == 401
+
+    text = requests.get(f"{base}/metrics", timeout=30).text
+    families = {f.name: f for f in text_string_to_metric_families(text)}
+    webhooks = {
+        (s.labels["provider"], s.labels["event"], s.labels["outcome"]): s.value
+        for s in families["codeprism_webhooks"].samples
+        if s.name.endswith("_total")
+    }
+    assert webhooks[("github", "push", "ignored")] >= 1
+    assert webhooks[("github", "push", "duplicate")] >= 1
+    assert webhooks[("github", "push", "unauthorized")] >= 1
+    assert webhooks[("api", "review", "duplicate")] >= 1
+    latency = families["codeprism_review_latency_seconds"]
+    assert sum(s.value for s in latency.samples if s.name.endswith("_count")) >= 1
+    queued = families["codeprism_reviews_queued"].samples[0].value
+    assert queued >= 0
