@@ -5,7 +5,8 @@ slowly until its small files are merged. Compaction rewrites them into few large
 new table version; the old files stay on disk, still referenced by the older versions, so
 time travel keeps working. Vacuum later deletes the files that no version within the
 retention period needs, and files that no commit names (left by an interrupted write) once
-they are older than the retention. With the defaults (the table's `delta.deletedFileRetentionDuration`,
+they are older than the retention. With the defaults (the table's
+`delta.deletedFileRetentionDuration`,
 7 days unless set) every version committed in the last 7 days stays readable; only an
 explicit shorter `retention_hours` relaxes deltalake's safety check, and the report says so.
 """
