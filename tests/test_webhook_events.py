@@ -1,7 +1,7 @@
 """Webhook signatures and event classification, on GitHub's and GitLab's published payloads.
 
-The fixtures live in the shared folder next to the checkout (../shared/fixtures); a missing
-folder or file fails these tests, it does not skip them.
+
+
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from codeprism.webhooks.events import (
 )
 from codeprism.webhooks.signature import github_signature, verify_github, verify_gitlab
 
-FIXTURES = Path(__file__).parents[2] / "shared" / "fixtures" / "webhooks"
+FIXTURES = Path(__file__).parent / "fixtures" / "webhooks"  # see fixtures/README.md
 DEFAULT = TriggerOptions()
 HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"
 BASE = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e"
