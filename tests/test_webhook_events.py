@@ -1,7 +1,7 @@
 """Webhook signatures and event classification, on GitHub's and GitLab's published payloads.
 
-
-
+The fixtures are copied into tests/fixtures (provenance in its README); a missing folder or
+file fails these tests, it does not skip them.
 """
 
 from __future__ import annotations
