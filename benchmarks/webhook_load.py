@@ -49,7 +49,7 @@ import time
 import uuid
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import psutil
 from fastapi import FastAPI, Request  # module level: FastAPI resolves the string annotations
@@ -292,11 +292,19 @@ def device_line() -> str:
     )
 
 
-def start_codeprism(root: Path) -> tuple[str, Any]:
+def start_codeprism(root: Path, max_ongoing: int | None) -> tuple[str, Any]:
     import ray
     from ray import serve
 
+    from serve_apps import review
     from serve_apps.review import ReviewAppArgs, build_review_app
+
+    if max_ongoing is not None:  # the builder looks the deployment up by its module name
+        ingress = cast(Any, review.Ingress).options(max_ongoing_requests=max_ongoing)
+        review.Ingress = ingress  # type: ignore[misc]
+    limit = cast(Any, review.Ingress).max_ongoing_requests
+    how = "as shipped" if max_ongoing is None else "overridden by --ingress-max-ongoing"
+    print(f"codeprism Ingress: max_ongoing_requests={limit} ({how})")
 
     secrets_file = root / "secrets.yaml"
     secrets_file.write_text(f"github_webhook_secret: '{os.environ[SECRET_ENV]}'\n")
@@ -340,6 +348,11 @@ def main() -> None:
     parser.add_argument("--rss-requests", type=int, default=10_000)
     parser.add_argument("--rss-rate", type=float, default=200.0)
     parser.add_argument("--timeout", type=float, default=30.0, help="per request, seconds")
+    parser.add_argument(
+        "--ingress-max-ongoing",
+        type=int,
+        help="override the Ingress deployment's max_ongoing_requests (default: as shipped)",
+    )
     parser.add_argument("--client", help=argparse.SUPPRESS)
     parser.add_argument("--rate", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--bare-server", type=int, help=argparse.SUPPRESS)
@@ -363,7 +376,7 @@ def main() -> None:
         root = Path(tmp)
         bare_base, bare = start_bare(root)
         try:
-            codeprism_base, ray = start_codeprism(root)
+            codeprism_base, ray = start_codeprism(root, args.ingress_max_ongoing)
             targets = {"codeprism": codeprism_base, "bare": bare_base}
             for base in targets.values():
                 check_once(base)
