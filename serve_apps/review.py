@@ -133,7 +133,9 @@ def _api_decision(payload: Any) -> Decision:
     return Decision("review", f"{target.provider} pull request by API", target)
 
 
-@serve.deployment(ray_actor_options={"num_cpus": 0.5})
+# Acknowledging is a few milliseconds of work per request: Serve's default of 5 ongoing
+# requests per replica makes the proxy refuse bursts that one replica can easily absorb.
+@serve.deployment(ray_actor_options={"num_cpus": 0.5}, max_ongoing_requests=256)
 @serve.ingress(api)
 class Ingress:
     def __init__(self, args: ReviewAppArgs, orchestrator: DeploymentHandle) -> None:
