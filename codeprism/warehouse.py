@@ -184,12 +184,16 @@ class Warehouse:
         return {str(v) for v in rows.column("repo_id").to_pylist()}
 
     def prior_audits(self, before_run_id: str) -> dict[str, PriorAudit]:
-        """Newest audited revision of each repo in runs other than `before_run_id`."""
+        """Newest audited revision of each repo in runs other than `before_run_id`.
+
+        Quarantined runs (failed the data-quality gate) do not count: a repo skipped as
+        unchanged points at its prior run's findings, which the KPIs would not show."""
         rows = self.query(
             "SELECT repo_id, run_id, revision, analyzer_versions, audited_at FROM repos "
             f"WHERE status = 'audited' AND run_id <> {sql_literal(before_run_id)} "
-            "AND revision IS NOT NULL ORDER BY audited_at",
-            ["repos"],
+            "AND revision IS NOT NULL AND run_id NOT IN "
+            "(SELECT run_id FROM runs WHERE status = 'quarantined') ORDER BY audited_at",
+            ["repos", "runs"],
         )
         latest: dict[str, PriorAudit] = {}
         for row in rows.to_pylist():

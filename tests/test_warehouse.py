@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from codeprism.schema import ERRORS, FINDINGS, REPOS, TABLES
+from codeprism.schema import ERRORS, FINDINGS, REPOS, RUNS, TABLES
 from codeprism.warehouse import Warehouse, versions_key
 
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
@@ -88,6 +88,19 @@ def test_prior_audits_returns_newest_audited_revision_of_other_runs(tmp_path: Pa
     assert prior["a"].run_id == "r1"
     assert prior["a"].revision == "abc"
     assert wh.prior_audits("r1") == {}
+
+
+def test_prior_audits_skip_quarantined_runs(tmp_path: Path) -> None:
+    wh = Warehouse(tmp_path / "wh")
+    wh.ensure_tables()
+    write(wh, "r1", "a", 0)
+    write(wh, "r2", "a", 0)
+    run = {"run_date": date(2026, 11, 22), "started_at": NOW}
+    wh.write_run(pa.Table.from_pylist([{"run_id": "r1", "status": "succeeded", **run}], RUNS))
+    wh.write_run(pa.Table.from_pylist([{"run_id": "r2", "status": "quarantined", **run}], RUNS))
+    assert wh.prior_audits("r3")["a"].run_id == "r1"  # not r2: it is quarantined
+    wh.write_run(pa.Table.from_pylist([{"run_id": "r1", "status": "quarantined", **run}], RUNS))
+    assert wh.prior_audits("r3") == {}
 
 
 def test_repo_ids_with_quotes_are_escaped(tmp_path: Path) -> None:
