@@ -13,11 +13,13 @@ the full acknowledgement work of every webhook, recording included, without star
 
 The two targets, on the same machine in the same run, one at a time:
 - codeprism: `serve_apps.review.build_review_app` on a local Ray (`num_cpus=8`) and Ray Serve,
-  its proxy on a free loopback port (the HTTP proxy, then the Ingress replica);
+  fronted as `codeprism serve` fronts it (serve_apps/ingress_mode.py): HAProxy on a free
+  loopback port, forwarding to the HTTP server inside the Ingress replica. With
+  `--classic-ingress`, Serve's HTTP proxy actor instead (proxy, then the replica over Ray);
 - bare: a FastAPI app under uvicorn (one process, started by this script) doing the same work
   by hand: HMAC-SHA256 with `hmac.compare_digest`, `json.loads`, `classify_github` and
   `Inbox.accept` into its own SQLite inbox, answering the same status. The same recording
-  code on both sides: the difference is what Ray Serve adds (proxy hop, routing, replica
+  code on both sides: the difference is what Ray Serve adds (the proxy hop, routing, replica
   scheduling, its request logging).
 
 The load is open-loop: request i is due at start + i / rate whatever happened before, it
@@ -56,8 +58,8 @@ from fastapi import FastAPI, Request  # module level: FastAPI resolves the strin
 from fastapi.responses import JSONResponse, Response
 
 FIXTURE = (
-    Path(__file__).resolve().parents[2]
-    / "shared"
+    Path(__file__).resolve().parents[1]
+    / "tests"
     / "fixtures"
     / "webhooks"
     / "github"
@@ -292,11 +294,22 @@ def device_line() -> str:
     )
 
 
-def start_codeprism(root: Path, max_ongoing: int | None) -> tuple[str, Any]:
+def start_codeprism(root: Path, max_ongoing: int | None, classic: bool) -> tuple[str, Any]:
     import ray
     from ray import serve
 
     from serve_apps import review
+    from serve_apps.ingress_mode import use_high_throughput_ingress
+
+    if classic:  # the user's values win over the shipped ones
+        os.environ.update({"RAY_SERVE_ENABLE_HA_PROXY": "0", "RAY_SERVE_THROUGHPUT_OPTIMIZED": "0"})
+    use_high_throughput_ingress()  # what `codeprism serve` does before it starts Ray
+    front = (
+        "HAProxy + direct ingress (as shipped)"
+        if os.environ["RAY_SERVE_ENABLE_HA_PROXY"] == "1"
+        else "Serve's HTTP proxy actor (--classic-ingress)"
+    )
+    print(f"codeprism front: {front}")
     from serve_apps.review import ReviewAppArgs, build_review_app
 
     if max_ongoing is not None:  # the builder looks the deployment up by its module name
@@ -353,6 +366,11 @@ def main() -> None:
         type=int,
         help="override the Ingress deployment's max_ongoing_requests (default: as shipped)",
     )
+    parser.add_argument(
+        "--classic-ingress",
+        action="store_true",
+        help="Serve's HTTP proxy actor in front instead of HAProxy and direct ingress",
+    )
     parser.add_argument("--client", help=argparse.SUPPRESS)
     parser.add_argument("--rate", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--bare-server", type=int, help=argparse.SUPPRESS)
@@ -376,7 +394,9 @@ def main() -> None:
         root = Path(tmp)
         bare_base, bare = start_bare(root)
         try:
-            codeprism_base, ray = start_codeprism(root, args.ingress_max_ongoing)
+            codeprism_base, ray = start_codeprism(
+                root, args.ingress_max_ongoing, args.classic_ingress
+            )
             targets = {"codeprism": codeprism_base, "bare": bare_base}
             for base in targets.values():
                 check_once(base)

@@ -51,6 +51,7 @@ def _serve(args: argparse.Namespace) -> int:
     import ray
     from ray import serve
 
+    from serve_apps.ingress_mode import use_high_throughput_ingress
     from serve_apps.llm import LLMAppArgs, build_llm_app
     from serve_apps.review import ReviewAppArgs, build_review_app
 
@@ -62,6 +63,7 @@ def _serve(args: argparse.Namespace) -> int:
         llm_url=f"http://127.0.0.1:{args.port}{LLM_ROUTE}",
     )
     review_args.secrets()  # a broken secrets file fails here, with its message
+    use_high_throughput_ingress()  # a new local Ray only; a joined cluster has its own
     ray.init(num_cpus=args.num_cpus, include_dashboard=False)
     serve.start(http_options={"host": args.host, "port": args.port})
     base = f"http://{args.host}:{args.port}"

@@ -14,6 +14,7 @@ import pytest
 import ray
 
 from codeprism.corpus import prepare_corpus
+from serve_apps.ingress_mode import use_high_throughput_ingress
 from tests.fakes.git_repos import GitDaemon, Upstream
 from tests.fakes.github_server import FakeGitHub
 from tests.fakes.net import free_port, wait_for_http
@@ -28,7 +29,9 @@ TEST_CORPUS = ("six==1.16.0", "idna==3.7", "itsdangerous==2.2.0")
 @pytest.fixture(scope="session")
 def ray_local() -> Iterator[None]:
     """One local Ray for the whole session; more logical CPUs than cores so that resolve tasks
-    and analysis actors schedule together on a 2-core machine."""
+    and analysis actors schedule together on a 2-core machine. Serve on it runs the shipped
+    ingress (HAProxy and direct ingress, set before Ray starts)."""
+    use_high_throughput_ingress()
     ray.init(num_cpus=8, include_dashboard=False, log_to_driver=False)
     yield
     ray.shutdown()
@@ -68,7 +71,7 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def serve_port(ray_local: None) -> Iterator[int]:
-    """One local Ray Serve for the session (its proxy on a free loopback port); the LLM app
+    """One local Ray Serve for the session (HAProxy on a free loopback port); the LLM app
     and the review app are deployed on it by the fixtures and modules that need them."""
     from ray import serve
 

@@ -21,6 +21,8 @@ from ray.autoscaler._private.util import prepare_config, validate_config
 from ray.dashboard.modules.dashboard_sdk import parse_runtime_env_args
 from ray.runtime_env import RuntimeEnv
 
+from serve_apps.ingress_mode import HIGH_THROUGHPUT_INGRESS
+
 ROOT = Path(__file__).resolve().parents[1]
 AWS = ROOT / "cluster.yaml"
 LOCAL = ROOT / "cluster" / "local.yaml"
@@ -100,6 +102,20 @@ def test_local_cluster_shape() -> None:
     commands = " ".join(prepared["worker_setup_commands"])
     assert 'pip install -e "$HOME/codeprism"' in commands
     assert 'pip install -e "$HOME/codeprism[gpu]"' in commands
+
+
+@pytest.mark.parametrize("path", [AWS, LOCAL], ids=["aws", "local"])
+def test_every_node_starts_ray_with_the_high_throughput_ingress(path: Path) -> None:
+    """Serve reads these variables when it starts on a node: every `ray start` (head and
+    workers) must export exactly what `codeprism serve` sets for a local Ray."""
+    prepared = _ray_up_checks(_load(path))
+    wanted = " ".join(f"{name}={value}" for name, value in HIGH_THROUGHPUT_INGRESS.items())
+    for key in ("head_start_ray_commands", "worker_start_ray_commands"):
+        starts = [c for c in prepared[key] if "ray start" in c]
+        assert starts, key
+        for command in starts:
+            before_start = command[: command.index("ray start")]
+            assert f"export {wanted};" in before_start, (key, command)
 
 
 def _broken(mutate: str) -> dict[str, Any]:

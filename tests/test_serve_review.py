@@ -413,7 +413,7 @@ def test_the_review_api_and_metrics(app: dict[str, Any], change: bytes) -> None:
     record = wait_status(base, response.json()["review_id"], {"done", "failed"})
     assert record["status"] == "done", record
     rules = {(f["rule_id"], f["start_line"]) for f in record["result"]["findings"]}
-    assert ("B602", 5) in rules and ("B307", 9) in rules
+    assert ("B602", 5) in rules and ("B307", 9) in rules, record["result"]["notes"][:3]
     bad = requests.post(
         f"{base}/v1/reviews",
         json={"repo": 3},
