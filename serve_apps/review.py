@@ -54,6 +54,7 @@ from codeprism.webhooks.events import (
 )
 from codeprism.webhooks.inbox import ClaimedReview, Inbox
 from codeprism.webhooks.signature import verify_github, verify_gitlab
+from serve_apps.ingress_mode import ROUTER_OWN_LOOP
 
 log = logging.getLogger("codeprism.serve")
 
@@ -278,7 +279,10 @@ class Ingress:
 # -- orchestrator ----------------------------------------------------------------------------
 
 
-@serve.deployment(ray_actor_options={"num_cpus": 0.5}, health_check_period_s=5)
+@serve.deployment(
+    ray_actor_options={"num_cpus": 0.5, "runtime_env": {"env_vars": dict(ROUTER_OWN_LOOP)}},
+    health_check_period_s=5,
+)
 class ReviewOrchestrator:
     """Claims reviews from the inbox and runs them, `max_concurrent_reviews` at a time.
 
