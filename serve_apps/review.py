@@ -44,6 +44,7 @@ from codeprism.online.pipeline import (
 from codeprism.online.records import finish_review
 from codeprism.online.settings import Secrets, load_secrets
 from codeprism.review.runner import ReviewConfig
+from codeprism.sources.git import HeadCommit
 from codeprism.warehouse import Warehouse
 from codeprism.webhooks.events import (
     Decision,
@@ -84,6 +85,8 @@ class ReviewAppArgs(BaseModel):
     orchestrator_replicas: int = Field(default=1, ge=1)
     ingress_replicas: int = Field(default=1, ge=1)
     max_body_bytes: int = Field(default=MAX_BODY_BYTES, ge=1)
+    # fetching a pull request's changed files at its head, for the static analyzers
+    head_fetch_timeout_s: float = Field(default=120.0, gt=0)
 
     def inbox(self) -> Inbox:
         path = Path(self.state_dir).expanduser()
@@ -318,8 +321,9 @@ class ReviewOrchestrator:
         )
         model = load_model_config(args.model) if args.model else None
 
-        def remote_static(diff: bytes, repo: str) -> StaticEvidence:
-            evidence: StaticEvidence = static.analyze.remote(diff, repo).result(timeout_s=600)
+        def remote_static(diff: bytes, repo: str, head: HeadCommit | None) -> StaticEvidence:
+            reply = static.analyze.remote(diff, repo, head)
+            evidence: StaticEvidence = reply.result(timeout_s=600)
             return evidence
 
         return ReviewPipeline(
@@ -406,11 +410,12 @@ class _LeaseKeeper:
 
 @serve.deployment(ray_actor_options={"num_cpus": 1})
 class StaticAnalysis:
-    def __init__(self) -> None:
+    def __init__(self, head_fetch_timeout_s: float) -> None:
         self.analysis = AnalysisConfig()
+        self.head_fetch_timeout_s = head_fetch_timeout_s
 
-    def analyze(self, diff: bytes, repo: str) -> StaticEvidence:
-        return run_static(diff, repo, self.analysis)
+    def analyze(self, diff: bytes, repo: str, head: HeadCommit | None) -> StaticEvidence:
+        return run_static(diff, repo, self.analysis, head, self.head_fetch_timeout_s)
 
 
 # -- builder ---------------------------------------------------------------------------------
@@ -418,7 +423,11 @@ class StaticAnalysis:
 
 def build_review_app(args: ReviewAppArgs) -> Application:
     """Ingress → orchestrator → static analysis (the LLM is the separate `llm` app)."""
-    static = _deployment(StaticAnalysis).options(num_replicas=args.static_replicas).bind()
+    static = (
+        _deployment(StaticAnalysis)
+        .options(num_replicas=args.static_replicas)
+        .bind(args.head_fetch_timeout_s)
+    )
     orchestrator = (
         _deployment(ReviewOrchestrator)
         .options(num_replicas=args.orchestrator_replicas)

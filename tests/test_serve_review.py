@@ -31,6 +31,7 @@ from tests.fakes.github_server import FakeGitHub, Reply
 from tests.fakes.gitlab_server import FakeGitLab
 from tests.fakes.net import wait_for_http
 from tests.test_hosts_github import key_pair
+from tests.test_pull_request_head import PullRequest
 from tests.test_webhook_events import FIXTURES, GITHUB_EXPECTED, GITLAB_EXPECTED
 
 SECRET = "It's a Secret to Everybody"  # GitHub's documentation example
@@ -75,9 +76,15 @@ def change(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def github(change: bytes) -> Iterator[FakeGitHub]:
+def git_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fake GitHub's repositories, served over git's smart HTTP at /git/OWNER/NAME.git."""
+    return tmp_path_factory.mktemp("github-git")
+
+
+@pytest.fixture(scope="module")
+def github(change: bytes, git_root: Path) -> Iterator[FakeGitHub]:
     private, public = key_pair()
-    with FakeGitHub() as server:
+    with FakeGitHub(git_root=git_root) as server:
         server.add_app(APP_ID, public)
         server.app_private_key = private  # type: ignore[attr-defined]
         for number in (2, 3):
@@ -132,6 +139,7 @@ def app(
                 "github_app_id": APP_ID,
                 "github_private_key": github.app_private_key,  # type: ignore[attr-defined]
                 "github_api_url": github.api_url,
+                "github_git_url": f"{github.url}/git",
                 "gitlab_token": gitlab.token,
                 "gitlab_api_url": gitlab.api_url,
             }
@@ -320,18 +328,33 @@ def test_a_pull_request_gets_one_review_on_changed_lines(
 
 
 def test_a_review_makes_at_most_five_github_calls(
-    app: dict[str, Any], github: FakeGitHub, change: bytes
+    app: dict[str, Any], github: FakeGitHub, git_root: Path
 ) -> None:
+    """A pull request that modifies files: the static analyzers read them at the head, which
+    the StaticAnalysis replica fetches over git with the installation token (git requests,
+    not REST calls)."""
     base = app["base"]
-    github.add_pull("Codertocat", "Calls", 9, "c" * 40, "0" * 40, change)
+    pull = PullRequest(git_root / "Codertocat", "Calls")
+    github.add_pull("Codertocat", "Calls", 9, pull.head, pull.base, pull.diff)
     before = len(github.requests)
-    response = post_github(base, "pull_request", pull_event(9, "c" * 40, "opened", "Calls"))
+    response = post_github(base, "pull_request", pull_event(9, pull.head, "opened", "Calls"))
     record = wait_status(base, response.json()["review_id"], {"done", "failed"})
     assert record["status"] == "done", record
     calls = github.requests[before:]
-    assert len(calls) <= 5, [f"{r.method} {r.api_path}" for r in calls]
-    content = [r for r in calls if r.method == "POST" and r.api_path.endswith("/reviews")]
+    fetches = [r for r in calls if r.path.startswith("/git/")]
+    rest = [r for r in calls if r not in fetches]
+    assert len(rest) <= 5, [f"{r.method} {r.api_path}" for r in rest]
+    content = [r for r in rest if r.method == "POST" and r.api_path.endswith("/reviews")]
     assert len(content) == 1
+    assert fetches and all(r.status == 200 for r in fetches)  # the App's token was accepted
+    # static findings in modified files: only visible at the head (the diff holds a few lines)
+    warehouse: Warehouse = app["warehouse"]
+    review_id = response.json()["review_id"]
+    rows = warehouse.read("findings", f"run_id = '{review_id}' AND source = 'static'")
+    static = {(r["file_path"], r["start_line"]) for r in rows.to_pylist()}
+    assert {("app/service.py", 5), ("app/odd[1].py", 2), ("app/new.py", 2)} <= static
+    (posted,) = github.reviews("Codertocat", "Calls", 9)
+    assert static <= {(c["path"], c["line"]) for c in posted["comments"]}
 
 
 def test_the_same_delivery_100_times_makes_one_review(

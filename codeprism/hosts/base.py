@@ -8,6 +8,7 @@ retries on its own underneath: a retry that the counter did not see would be a c
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -226,6 +227,13 @@ def reset_wait_s(reset: str | None, now: float | None = None) -> float | None:
     if reset is None or not reset.strip().isdigit():
         return None
     return max(int(reset) - (time.time() if now is None else now), 0.0) + 1.0
+
+
+def http_url(value: str, field: str | None, example: str) -> str:
+    """A host's REST or git base URL, without the trailing slash; ValueError otherwise."""
+    if not re.match(r"https?://[^/\s]+", value):
+        raise ValueError(f"{field} must be an http(s) URL such as {example}")
+    return value.rstrip("/")
 
 
 def scrub(text: str, secrets: Iterable[str]) -> str:

@@ -32,7 +32,14 @@ import httpx
 import requests
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from github import Auth, Github, GithubException
-from pydantic import BaseModel, ConfigDict, SecretStr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    SecretStr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from codeprism.findings import Finding
 from codeprism.hosts.base import (
@@ -46,6 +53,7 @@ from codeprism.hosts.base import (
     Tally,
     Unreachable,
     http_attempt,
+    http_url,
     place_findings,
     reset_wait_s,
     retry_after_s,
@@ -58,6 +66,7 @@ from codeprism.hosts.comments import (
     render_comment,
     render_summary,
 )
+from codeprism.sources.git import HeadCommit
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -75,16 +84,16 @@ class GitHubAuth(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
 
     api_url: str = "https://api.github.com"  # GitHub Enterprise Server: https://HOST/api/v3
+    # where repositories are fetched from over git; None: derived from api_url
+    git_url: str | None = None
     token: SecretStr | None = None
     app_id: int | None = None
     private_key: SecretStr | None = None
 
-    @field_validator("api_url")
+    @field_validator("api_url", "git_url")
     @classmethod
-    def _http_url(cls, value: str) -> str:
-        if not re.match(r"https?://[^/\s]+", value):
-            raise ValueError("api_url must be an http(s) URL such as https://api.github.com")
-        return value.rstrip("/")
+    def _http_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return None if value is None else http_url(value, info.field_name, "https://api.github.com")
 
     @model_validator(mode="after")
     def _one_way_in(self) -> GitHubAuth:
@@ -103,6 +112,16 @@ class GitHubAuth(BaseModel):
     @property
     def is_app(self) -> bool:
         return self.app_id is not None
+
+    def clone_url(self, repo: str) -> str:
+        """`owner/name` over HTTPS: github.com for api.github.com, else the Enterprise host."""
+        if self.git_url is not None:
+            base = self.git_url
+        elif self.api_url == "https://api.github.com":
+            base = "https://github.com"
+        else:
+            base = self.api_url.removesuffix("/api/v3")
+        return f"{base}/{repo}.git"
 
 
 @dataclass(frozen=True)
@@ -208,6 +227,13 @@ class GitHubHost:
             {"Authorization": f"token {session.token}", "Accept": DIFF_MEDIA_TYPE},
         )
         return response.content
+
+    def head_commit(self, repo: str, installation_id: int | None, sha: str) -> HeadCommit:
+        """How to fetch files of `sha` over git, with the token this client holds (a REST
+        call only when an installation token must be renewed)."""
+        _check_repo(repo)
+        session = self._session(Tally(self._counter), installation_id)
+        return HeadCommit(url=self.auth.clone_url(repo), sha=sha, token=SecretStr(session.token))
 
     # -- publishing --------------------------------------------------------------------------
 

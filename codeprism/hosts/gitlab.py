@@ -17,7 +17,7 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import httpx
-from pydantic import BaseModel, ConfigDict, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, SecretStr, ValidationInfo, field_validator
 
 from codeprism.findings import Finding
 from codeprism.hosts.base import (
@@ -30,12 +30,14 @@ from codeprism.hosts.base import (
     Refused,
     Tally,
     http_attempt,
+    http_url,
     place_findings,
     reset_wait_s,
     retry_after_s,
     send,
 )
 from codeprism.hosts.comments import render_comment, render_summary
+from codeprism.sources.git import HeadCommit
 
 PER_PAGE = 100  # GitLab's maximum
 MAX_PAGES = 100  # 10,000 files: far past what a review can read; stops a server that loops
@@ -50,14 +52,20 @@ class GitLabAuth(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
 
     api_url: str = "https://gitlab.com/api/v4"  # self-managed: https://HOST/api/v4
+    # where projects are fetched from over git; None: api_url without /api/v4
+    git_url: str | None = None
     token: SecretStr
 
-    @field_validator("api_url")
+    @field_validator("api_url", "git_url")
     @classmethod
-    def _http_url(cls, value: str) -> str:
-        if not re.match(r"https?://[^/\s]+", value):
-            raise ValueError("api_url must be an http(s) URL such as https://gitlab.com/api/v4")
-        return value.rstrip("/")
+    def _http_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return (
+            None if value is None else http_url(value, info.field_name, "https://gitlab.com/api/v4")
+        )
+
+    def clone_url(self, project_path: str) -> str:
+        base = self.git_url or self.api_url.removesuffix("/api/v4")
+        return f"{base}/{project_path}.git"
 
 
 class GitLabHost:
@@ -110,6 +118,11 @@ class GitLabHost:
             state=str(data.get("state") or ""),
             start_sha=refs.get("start_sha") or refs["base_sha"],
         )
+
+    def head_commit(self, project_path: str, sha: str) -> HeadCommit:
+        """How to fetch files of `sha` over git (GitLab takes a token as user "oauth2")."""
+        url = self.auth.clone_url(project_path)
+        return HeadCommit(url=url, sha=sha, token=self.auth.token, user="oauth2")
 
     def merge_request_diff(self, project_id: int, iid: int) -> bytes:
         """Every file of the merge request's diff, as one git-style unified diff."""

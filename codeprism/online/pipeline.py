@@ -1,7 +1,8 @@
 """One online review, from an accepted event to a published review.
 
 Fetch the diff (from the Git host, or the one the API request carried), take the static
-evidence on its changed lines, ask the LLM agents, merge, and publish one review on the pull
+evidence on its changed lines (the analyzers read the changed files at the pull request's
+head, fetched over git), ask the LLM agents, merge, and publish one review on the pull
 request, unless a newer push superseded this one meanwhile. The Serve orchestrator calls
 `ReviewPipeline.run` for each review it claims from the inbox; the static step may run
 elsewhere (the StaticAnalysis replicas), so it is passed in as a function.
@@ -14,8 +15,10 @@ other becomes a `failed` outcome with the reason, never an exception out of `run
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from codeprism.analysis import AnalysisConfig
@@ -30,10 +33,13 @@ from codeprism.review.diff import FileDiff, parse_diff
 from codeprism.review.runner import (
     ReviewConfig,
     ReviewResult,
+    head_paths,
+    head_tree,
     llm_findings,
     merge_into,
     static_evidence,
 )
+from codeprism.sources.git import HeadCommit, fetch_commit
 from codeprism.webhooks.events import ReviewTarget
 from codeprism.webhooks.inbox import ClaimedReview
 
@@ -52,16 +58,48 @@ class StaticEvidence:
     notes: list[str]
 
 
-StaticStep = Callable[[bytes, str], StaticEvidence]
+# (diff, repo label, where to fetch the head's files from; None: the diff alone)
+StaticStep = Callable[[bytes, str, HeadCommit | None], StaticEvidence]
 
 
-def run_static(diff: bytes, repo: str, analysis: AnalysisConfig) -> StaticEvidence:
-    """The static analyzers on the changed files whose new text the diff holds (added files:
-    a pull request's other files are not checked out), findings on changed lines only."""
+def run_static(
+    diff: bytes,
+    repo: str,
+    analysis: AnalysisConfig,
+    head: HeadCommit | None = None,
+    fetch_timeout_s: float = 120.0,
+) -> StaticEvidence:
+    """The static analyzers on the changed files, findings on changed lines only.
+
+    With `head`, the changed files are read at the head commit, fetched over git (only
+    those files). Without it, or when that fetch fails, only added files can be analysed,
+    since a diff holds their whole text; the notes say which files were left out and why.
+    """
     config = ReviewConfig(analysis=analysis)
     result = ReviewResult(findings=[])
-    findings = static_evidence(parse_diff(diff), None, config, result, repo)
+    files = parse_diff(diff)
+    with tempfile.TemporaryDirectory(prefix="codeprism-head-") as scratch:
+        tree = None
+        if head is not None:
+            tree = _head_files(head, files, Path(scratch), fetch_timeout_s, result)
+        findings = static_evidence(files, tree, config, result, repo)
     return StaticEvidence(findings, result.notes)
+
+
+def _head_files(
+    head: HeadCommit, files: list[FileDiff], scratch: Path, timeout_s: float, result: ReviewResult
+) -> Path | None:
+    git_dir, tree = scratch / "git", scratch / "tree"
+    try:
+        fetch_commit(head, head_paths(files), git_dir, timeout_s)
+        return head_tree(git_dir, head.sha, files, tree, timeout_s)
+    except CodeprismError as exc:
+        log.warning("static analysis without the head %s: %s", head.sha[:12], exc)
+        result.notes.append(
+            f"static: the head {head.sha[:12]} could not be fetched ({exc}); "
+            "only added files were analysed"
+        )
+        return None
 
 
 @dataclass(frozen=True)
@@ -97,7 +135,7 @@ class ReviewPipeline:
             return self._failed(result, target, f"fetching the diff: {exc}", exc)
         files = parse_diff(diff)
         result.files = len(files)
-        evidence = self._static(diff, target.repo, result)
+        evidence = self._static(diff, target, info, result)
         llm = self._llm(files, evidence, result, target.repo)
         merge_into(result, evidence, llm, self.config)
         outcome = ReviewOutcome("done", result, head_sha=info.head_sha if info else None)
@@ -145,17 +183,32 @@ class ReviewPipeline:
         diff = github.pull_diff(target.repo, target.pr_number, target.installation_id)
         return diff, info
 
-    def _static(self, diff: bytes, repo: str, result: ReviewResult) -> list[Finding]:
+    def _static(
+        self,
+        diff: bytes,
+        target: ReviewTarget,
+        info: PullRequestInfo | None,
+        result: ReviewResult,
+    ) -> list[Finding]:
         if self.static is None or not self.config.static:
             return []
         try:
-            evidence = self.static(diff, repo)
+            head = self._head(target, info)
+            evidence = self.static(diff, target.repo, head)
         except Exception as exc:  # a lost analysis replica must not lose the LLM review
             log.warning("static analysis failed: %s", exc)
             result.notes.append(f"static: failed: {type(exc).__name__}: {exc}")
             return []
         result.notes.extend(evidence.notes)
         return evidence.findings
+
+    def _head(self, target: ReviewTarget, info: PullRequestInfo | None) -> HeadCommit | None:
+        """Where the pull request's head can be fetched from (None: an API diff review)."""
+        if info is None:
+            return None
+        if target.provider == "gitlab":
+            return self._gitlab().head_commit(target.repo, info.head_sha)
+        return self._github().head_commit(target.repo, target.installation_id, info.head_sha)
 
     def _llm(
         self, files: list[FileDiff], evidence: list[Finding], result: ReviewResult, repo: str

@@ -29,8 +29,10 @@ ENVIRONMENT = {
     "CODEPRISM_GITHUB_PRIVATE_KEY": "github_private_key",
     "CODEPRISM_GITHUB_PRIVATE_KEY_FILE": "github_private_key_file",
     "CODEPRISM_GITHUB_API_URL": "github_api_url",
+    "CODEPRISM_GITHUB_GIT_URL": "github_git_url",
     "CODEPRISM_GITLAB_TOKEN": "gitlab_token",
     "CODEPRISM_GITLAB_API_URL": "gitlab_api_url",
+    "CODEPRISM_GITLAB_GIT_URL": "gitlab_git_url",
 }
 SECRETS_FILE_VARIABLE = "CODEPRISM_SECRETS_FILE"
 
@@ -49,8 +51,10 @@ class Secrets(BaseModel):
     github_private_key: SecretStr | None = None
     github_private_key_file: Path | None = None
     github_api_url: str = "https://api.github.com"
+    github_git_url: str | None = None  # clone URLs' base; None: from the API URL
     gitlab_token: SecretStr | None = None
     gitlab_api_url: str = "https://gitlab.com/api/v4"
+    gitlab_git_url: str | None = None
 
     def github_auth(self) -> GitHubAuth | None:
         """GitHub App auth when an app id is set, else a personal token; None: no GitHub."""
@@ -64,16 +68,23 @@ class Secrets(BaseModel):
                 ) from None
         if self.github_app_id is not None:
             return GitHubAuth(
-                api_url=self.github_api_url, app_id=self.github_app_id, private_key=key
+                api_url=self.github_api_url,
+                git_url=self.github_git_url,
+                app_id=self.github_app_id,
+                private_key=key,
             )
         if self.github_token is not None:
-            return GitHubAuth(api_url=self.github_api_url, token=self.github_token)
+            return GitHubAuth(
+                api_url=self.github_api_url, git_url=self.github_git_url, token=self.github_token
+            )
         return None
 
     def gitlab_auth(self) -> GitLabAuth | None:
         if self.gitlab_token is None:
             return None
-        return GitLabAuth(api_url=self.gitlab_api_url, token=self.gitlab_token)
+        return GitLabAuth(
+            api_url=self.gitlab_api_url, git_url=self.gitlab_git_url, token=self.gitlab_token
+        )
 
 
 def load_secrets(environ: Mapping[str, str], secrets_file: str | Path | None = None) -> Secrets:

@@ -11,6 +11,7 @@ ever executed: files are read as bytes and handed to the analyzers and the model
 from __future__ import annotations
 
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from codeprism.review.budget import Chunk, Omitted, plan_budget
 from codeprism.review.diff import FileDiff, FileStatus, parse_diff
 from codeprism.review.merge import merge_findings
 from codeprism.review.output import DropReason, output_json_schema, parse_review_output
+from codeprism.sources.git import regular_files
 from codeprism.sources.gitcmd import run_git, summarise
 
 # Room for the chat template's own tokens, which counting the message texts does not see.
@@ -229,10 +231,14 @@ def static_evidence(
 def _copy_new_version(file: FileDiff, tree: Path | None, root: Path, result: ReviewResult) -> bool:
     """Put the new text of a changed file under `root`; False (with a note) when unknown."""
     relative = PurePosixPath(file.path)
-    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+    if not _stays_inside(relative):
         result.notes.append(f"static: {file.path}: path leaves the repository; not analysed")
         return False
     if file.is_binary:
+        return False
+    if file.new_mode in _NOT_FILE_MODES:  # the diff's "text" of a link is its target path
+        kind = _NOT_FILE_MODES[file.new_mode]
+        result.notes.append(f"static: {file.path}: a {kind}; not analysed")
         return False
     if tree is not None:
         source = tree / relative
@@ -252,22 +258,42 @@ def _copy_new_version(file: FileDiff, tree: Path | None, root: Path, result: Rev
     return True
 
 
-def head_tree(repo: Path, head: str, files: Sequence[FileDiff], dest: Path) -> Path:
+def head_paths(files: Sequence[FileDiff]) -> list[str]:
+    """The changed files whose head version the static analyzers read."""
+    return [
+        f.path
+        for f in files
+        if f.status is not FileStatus.DELETED
+        and not f.is_binary
+        and f.new_mode not in _NOT_FILE_MODES
+        and f.changed_lines
+        and _stays_inside(PurePosixPath(f.path))
+    ]
+
+
+def head_tree(
+    repo: Path, head: str, files: Sequence[FileDiff], dest: Path, timeout_s: float = 120.0
+) -> Path:
     """Write the head version of each changed file under `dest` (git blobs, never checked out
-    or run); files that are missing or not regular blobs are left out."""
-    for file in files:
-        if file.status is FileStatus.DELETED or file.is_binary or not file.changed_lines:
-            continue
-        relative = PurePosixPath(file.path)
-        if relative.is_absolute() or ".." in relative.parts:
-            continue
-        blob = run_git(["cat-file", "blob", f"{head}:{file.path}"], cwd=repo, timeout_s=60)
+    or run); paths that are not regular files at the head (symlinks, submodules) are left
+    out, and `static_evidence` notes them."""
+    deadline = time.monotonic() + timeout_s
+    for path, blob_id in regular_files(repo, head, head_paths(files), deadline).items():
+        left = deadline - time.monotonic()
+        blob = run_git(["cat-file", "blob", blob_id], cwd=repo, timeout_s=left)
         if blob.returncode != 0:
             continue
-        target = dest / relative
+        target = dest / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(blob.raw_stdout)
     return dest
+
+
+_NOT_FILE_MODES = {"120000": "symlink", "160000": "submodule"}
+
+
+def _stays_inside(relative: PurePosixPath) -> bool:
+    return bool(relative.parts) and not relative.is_absolute() and ".." not in relative.parts
 
 
 __all__ = [
@@ -275,6 +301,7 @@ __all__ = [
     "ReviewConfig",
     "ReviewResult",
     "diff_from_repo",
+    "head_paths",
     "head_tree",
     "llm_findings",
     "merge_into",

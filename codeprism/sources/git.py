@@ -1,4 +1,5 @@
-"""Remote git repositories: a shallow, blobless clone cached per URL, fetched on later runs.
+"""Remote git repositories: a shallow, blobless clone cached per URL, fetched on later runs,
+and (for pull request reviews) a few files of one commit, fetched without a clone.
 
 Cache layout: `<cache_dir>/git/<key>` is the work tree of one remote (key: hash of the
 normalised, credential-free URL) and `<key>.lock` serialises every change to it, across
@@ -14,9 +15,11 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from codeprism.errors import ProblemKind, SourceError
 from codeprism.sources.gitcmd import (
@@ -34,10 +37,26 @@ log = logging.getLogger(__name__)
 
 # shallow and blobless: history and other blobs are never needed to analyse one commit
 _FETCH_OPTIONS = ("--depth", "1", "--filter=blob:none", "--no-tags", "--no-recurse-submodules")
+_REGULAR_FILE_MODES = ("100644", "100755")  # not symlinks (120000) nor submodules (160000)
+_PATHS_PER_COMMAND = 500  # keeps argv far below the system's limit
+# paths from a diff are names, never patterns: "*.py" in a pull request is one odd file name
+_LITERAL_PATHS = {"GIT_LITERAL_PATHSPECS": "1"}
+
+
+class HeadCommit(BaseModel):
+    """A commit to read files from (a pull request's head) and how to reach it. The token is
+    for the host of `url` only; it is never shown in a repr or a log."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+
+    url: str  # clone URL, without credentials
+    sha: str = Field(pattern=r"^[0-9a-f]{40}$")
+    token: SecretStr | None = None
+    user: str = "x-access-token"  # the HTTP basic user the host expects with a token
 
 
 def checkout_git(spec: RepoSpec, cache_dir: Path, token: str | None, timeout_s: float) -> Checkout:
-    remote = _Remote(spec, token, timeout_s)
+    remote = _Remote(spec.location, token, timeout_s, branch=spec.default_branch)
     base = cache_dir / "git"
     try:
         base.mkdir(parents=True, exist_ok=True)
@@ -61,11 +80,65 @@ def checkout_git(spec: RepoSpec, cache_dir: Path, token: str | None, timeout_s: 
 def remote_revision(spec: RepoSpec, token: str | None, timeout_s: float) -> str | None:
     """The commit the remote's branch (or HEAD) points at, asked with `git ls-remote`: no
     clone, no objects. None when the remote cannot tell (checkout then reports why)."""
-    remote = _Remote(spec, token, timeout_s)
+    remote = _Remote(spec.location, token, timeout_s, branch=spec.default_branch)
     ref = f"refs/heads/{remote.branch}" if remote.branch else "HEAD"
     result = remote.run(["ls-remote", "--", remote.url, ref], cwd=None)
     words = result.stdout.split() if result.returncode == 0 else []
     return words[0] if words else None
+
+
+def fetch_commit(commit: HeadCommit, paths: Sequence[str], git_dir: Path, timeout_s: float) -> None:
+    """Make `git_dir` a new bare repository holding `commit`, its trees, and the blobs of
+    those `paths` that are regular files in it; nothing else is downloaded.
+
+    A shallow, blobless fetch of the commit by its sha (GitHub and GitLab serve any commit
+    of a pull request that way, forks included), then one fetch of exactly the wanted blobs
+    (per 500 files). A pull request that touches 20 files of a large repository downloads 20
+    files. Nothing is checked out, so no attribute filter or hook of the repository runs.
+    """
+    token = commit.token.get_secret_value() if commit.token else None
+    remote = _Remote(commit.url, token, timeout_s, user=commit.user)
+    init = remote.run(["init", "-q", "--bare", "--template=", str(git_dir)], cwd=None)
+    remote._check(init, "init")
+    result = remote.run(["fetch", *_FETCH_OPTIONS, "--", remote.url, commit.sha], cwd=git_dir)
+    if result.returncode != 0 and "not our ref" in result.stderr:
+        raise SourceError(ProblemKind.NOT_FOUND, f"{remote.url} has no commit {commit.sha}")
+    remote._check(result, "fetch")
+    blobs = sorted(set(regular_files(git_dir, commit.sha, paths, remote.deadline).values()))
+    for chunk in _chunks(blobs):
+        # the blobs themselves are wanted by id; the filter keeps the repository partial
+        wanted = ["fetch", "--no-tags", "--no-write-fetch-head", "--no-recurse-submodules"]
+        args = [*wanted, "--filter=blob:none", "--", remote.url, *chunk]
+        remote._check(remote.run(args, cwd=git_dir), "fetch")
+
+
+def regular_files(repo: Path, commit: str, paths: Sequence[str], deadline: float) -> dict[str, str]:
+    """Which of `paths` are regular files in `commit`: path -> blob id. Symlinks, submodules
+    and absent paths are left out. Reads trees only, so it works in a blobless repository."""
+    found: dict[str, str] = {}
+    wanted = set(paths)
+    for chunk in _chunks(sorted(wanted)):
+        listing = run_git(
+            ["ls-tree", "-r", "-z", commit, "--", *chunk],
+            cwd=repo,
+            timeout_s=deadline - time.monotonic(),
+            env=_LITERAL_PATHS,
+        )
+        if listing.returncode != 0:
+            reason = summarise(listing.stderr)
+            raise SourceError(ProblemKind.INTERNAL, f"cannot list {commit[:12]}: {reason}")
+        # names as git stores them: a non-UTF-8 name must round-trip to the next command
+        for entry in listing.raw_stdout.decode("utf-8", "surrogateescape").split("\0"):
+            meta, _, path = entry.partition("\t")
+            fields = meta.split()
+            if len(fields) == 3 and fields[0] in _REGULAR_FILE_MODES and path in wanted:
+                found[path] = fields[2]
+    return found
+
+
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), _PATHS_PER_COMMAND):
+        yield items[start : start + _PATHS_PER_COMMAND]
 
 
 @contextmanager
@@ -103,14 +176,22 @@ def _is_clone(dest: Path, remote: _Remote) -> bool:
 class _Remote:
     """git commands against one remote, sharing its deadline, credentials and redaction."""
 
-    def __init__(self, spec: RepoSpec, token: str | None, timeout_s: float) -> None:
-        self.url = spec.location
-        self.branch = spec.default_branch
+    def __init__(
+        self,
+        url: str,
+        token: str | None,
+        timeout_s: float,
+        *,
+        branch: str | None = None,
+        user: str = "x-access-token",
+    ) -> None:
+        self.url = url
+        self.branch = branch
         self.timeout_s = timeout_s
         self.deadline = time.monotonic() + timeout_s
         # the header value too: a GIT_TRACE_CURL in the caller's environment would print it
-        self.secrets = (token, basic_credential(token)) if token else ()
-        self.env = auth_env(self.url, token)
+        self.secrets = (token, basic_credential(token, user)) if token else ()
+        self.env = auth_env(self.url, token, user)
 
     def clone(self, base: Path, key: str, dest: Path) -> None:
         for stale in base.glob(f".{key}.*"):  # left by a killed run; we hold the lock

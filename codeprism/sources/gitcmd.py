@@ -77,7 +77,7 @@ def git_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def auth_env(url: str, token: str | None) -> dict[str, str]:
+def auth_env(url: str, token: str | None, user: str = "x-access-token") -> dict[str, str]:
     """Send `token` to this remote's host only, as an HTTP header set through the environment.
 
     The environment is private to the process (unlike argv, which `ps` shows) and never
@@ -86,7 +86,7 @@ def auth_env(url: str, token: str | None) -> dict[str, str]:
     parts = urlsplit(url)
     if not token or parts.scheme not in ("http", "https") or not parts.hostname:
         return {}
-    basic = basic_credential(token)
+    basic = basic_credential(token, user)
     index = int(os.environ.get("GIT_CONFIG_COUNT", "0") or 0)  # keep the caller's own entries
     return {
         "GIT_CONFIG_COUNT": str(index + 1),
@@ -95,9 +95,10 @@ def auth_env(url: str, token: str | None) -> dict[str, str]:
     }
 
 
-def basic_credential(token: str) -> str:
-    """HTTP basic credential for a GitHub token (works for PATs and app installation tokens)."""
-    return base64.b64encode(f"x-access-token:{token}".encode()).decode("ascii")
+def basic_credential(token: str, user: str = "x-access-token") -> str:
+    """HTTP basic credential for a token. GitHub takes "x-access-token" for PATs and app
+    installation tokens; GitLab takes "oauth2" for its access tokens."""
+    return base64.b64encode(f"{user}:{token}".encode()).decode("ascii")
 
 
 def run_git(

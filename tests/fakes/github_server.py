@@ -612,10 +612,8 @@ class FakeGitHub:
     # -- git smart HTTP ------------------------------------------------------------------------
 
     def _git(self, request: RecordedRequest, path_info: str) -> Reply:
-        if self.token is not None:
-            basic = base64.b64encode(f"x-access-token:{self.token}".encode()).decode()
-            if request.headers.get("authorization") != f"Basic {basic}":
-                return Reply(401, b"Unauthorized", {"WWW-Authenticate": 'Basic realm="GitHub"'})
+        if not self._git_credential_ok(request.headers.get("authorization", "")):
+            return Reply(401, b"Unauthorized", {"WWW-Authenticate": 'Basic realm="GitHub"'})
         assert self.git_root is not None
         env = {
             "GIT_PROJECT_ROOT": str(self.git_root),
@@ -647,6 +645,23 @@ class FakeGitHub:
             elif name:
                 headers[name] = value.strip()
         return Reply(status, body, headers)
+
+    def _git_credential_ok(self, authorization: str) -> bool:
+        """GitHub takes a personal token or a live installation token as the password of
+        user x-access-token; with neither configured, repositories are public."""
+        if self.token is None and not self.apps:
+            return True
+        scheme, _, encoded = authorization.partition(" ")
+        try:
+            user, _, password = base64.b64decode(encoded).decode().partition(":")
+        except ValueError:
+            return False
+        if scheme != "Basic" or user != "x-access-token":
+            return False
+        installation = self.installation_tokens.get(password)
+        if installation is not None:
+            return bool(installation["expires_at"] > time.time())
+        return self.token is not None and password == self.token
 
 
 def _iso(epoch: float) -> str:
