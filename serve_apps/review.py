@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import threading
+import time
 import uuid
 from pathlib import Path
 from typing import Any, cast
@@ -60,6 +61,7 @@ from serve_apps.ingress_mode import ROUTER_OWN_LOOP
 log = logging.getLogger("codeprism.serve")
 
 MAX_BODY_BYTES = 25 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB
+PRUNE_EVERY_S = 3600.0  # how often an orchestrator prunes the inbox
 
 
 class ReviewAppArgs(BaseModel):
@@ -85,6 +87,8 @@ class ReviewAppArgs(BaseModel):
     orchestrator_replicas: int = Field(default=1, ge=1)
     ingress_replicas: int = Field(default=1, ge=1)
     max_body_bytes: int = Field(default=MAX_BODY_BYTES, ge=1)
+    # the inbox forgets ended reviews and deliveries after this (GitHub redelivers for 3 days)
+    keep_days: float = Field(default=30.0, gt=0)
     # fetching a pull request's changed files at its head, for the static analyzers
     head_fetch_timeout_s: float = Field(default=120.0, gt=0)
 
@@ -345,7 +349,11 @@ class ReviewOrchestrator:
         self._stop.set()
 
     def _claim_loop(self) -> None:
+        next_prune = 0.0
         while not self._stop.is_set():
+            if time.monotonic() >= next_prune:
+                next_prune = time.monotonic() + PRUNE_EVERY_S
+                self._prune()
             self._slots.acquire()
             try:
                 job = self.inbox.claim(self.owner)
@@ -358,6 +366,20 @@ class ReviewOrchestrator:
                 self._wake.clear()
                 continue
             threading.Thread(target=self._run, args=(job,), daemon=True).start()
+
+    def _prune(self) -> None:
+        try:
+            pruned = self.inbox.prune(self.args.keep_days * 86400)
+        except Exception:  # the next round tries again; reviews go on meanwhile
+            log.exception("pruning the inbox failed")
+            return
+        if pruned.reviews or pruned.deliveries:
+            log.info(
+                "inbox: forgot %d ended reviews and %d deliveries older than %g days",
+                pruned.reviews,
+                pruned.deliveries,
+                self.args.keep_days,
+            )
 
     def _run(self, job: ClaimedReview) -> None:
         lease = _LeaseKeeper(self.inbox, job.review_id, self.owner, self.args.lease_s)

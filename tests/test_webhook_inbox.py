@@ -19,7 +19,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from codeprism.webhooks._store import InboxError
 from codeprism.webhooks.events import Decision, ReviewTarget
-from codeprism.webhooks.inbox import MAX_EVENT_LABELS, Accepted, Inbox
+from codeprism.webhooks.inbox import MAX_EVENT_LABELS, Accepted, Inbox, Pruned
 
 HEAD_A = "a" * 40
 HEAD_B = "b" * 40
@@ -381,6 +381,62 @@ def test_metrics_text_has_exact_values(inbox: Inbox) -> None:
     assert all(("status", "superseded") in labels for _, labels in values)
 
 
+def age(db_path: Path, review_id: str, seconds: float) -> None:
+    """Make a review, and the deliveries that started it, `seconds` older."""
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "UPDATE reviews SET received_at = received_at - ?, finished_at = finished_at - ?"
+            " WHERE review_id = ?",
+            (seconds, seconds, review_id),
+        )
+        conn.execute(
+            "UPDATE deliveries SET received_at = received_at - ? WHERE review_id = ?",
+            (seconds, review_id),
+        )
+
+
+def test_pruning_forgets_old_reviews_and_deliveries_but_not_the_metrics(
+    db_path: Path, inbox: Inbox
+) -> None:
+    day = 86400.0
+    old = inbox.accept("github", "d-old", "pull_request", review(pr=1))
+    recent = inbox.accept("github", "d-recent", "pull_request", review(pr=2))
+    stuck = inbox.accept("github", "d-stuck", "pull_request", review(pr=3))  # still queued
+    for _ in range(2):
+        job = inbox.claim("w")
+        assert job is not None
+        assert inbox.finish(job.review_id, "w", "done", findings=1, posted=1, result="[]")
+    for review_id in (old.review_id, stuck.review_id):
+        assert review_id is not None
+        age(db_path, review_id, 40 * day)
+    before = metric_values(inbox)
+
+    assert inbox.prune(keep_s=30 * day) == Pruned(deliveries=1, reviews=1)
+    assert inbox.get(old.review_id or "") is None  # ended long ago: forgotten
+    assert inbox.get(recent.review_id or "") is not None
+    assert inbox.get(stuck.review_id or "") is not None  # never pruned while pending
+    assert metric_values(inbox) == before  # counters and histogram never go down
+    # a delivery forgotten is new again (hence keep longer than the redelivery window)
+    again = inbox.accept("github", "d-old", "pull_request", review(pr=1))
+    assert not again.duplicate and again.review_id != old.review_id
+    assert inbox.accept("github", "d-recent", "pull_request", review(pr=2)).duplicate
+    assert inbox.accept("github", "d-stuck", "pull_request", review(pr=3)).duplicate
+
+    # a second prune adds to the totals of the first
+    job = inbox.claim("w")
+    assert job is not None and job.review_id == stuck.review_id
+    assert inbox.finish(job.review_id, "w", "failed")
+    age(db_path, recent.review_id or "", 40 * day)
+    expected = metric_values(inbox)
+    # the stuck review just ended: kept, though its delivery (40 days old) goes
+    assert inbox.prune(keep_s=30 * day) == Pruned(deliveries=2, reviews=1)
+    assert inbox.get(stuck.review_id or "") is not None
+    assert metric_values(inbox) == expected
+    assert expected[("codeprism_reviews_total", (("status", "failed"),))] == 1
+    assert expected[("codeprism_reviews_total", (("status", "done"),))] == 2
+    assert expected[("codeprism_review_latency_seconds_count", (("status", "done"),))] == 2
+
+
 def test_metrics_of_an_empty_inbox(inbox: Inbox) -> None:
     families = {f.name: f for f in text_string_to_metric_families(inbox.metrics_text())}
     assert families["codeprism_webhooks"].samples == []
@@ -440,7 +496,7 @@ def test_schema_version_and_foreign_files(tmp_path: Path) -> None:
     path = tmp_path / "inbox.sqlite"
     Inbox(path)
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         conn.execute("PRAGMA user_version = 99")
     with pytest.raises(InboxError, match="newer"):
@@ -450,6 +506,20 @@ def test_schema_version_and_foreign_files(tmp_path: Path) -> None:
         conn.execute("CREATE TABLE t (x)")
     with pytest.raises(InboxError, match="not a codeprism inbox"):
         Inbox(other)
+
+
+def test_an_inbox_of_version_1_is_migrated_with_its_queue(tmp_path: Path) -> None:
+    path = tmp_path / "inbox.sqlite"
+    queued = Inbox(path).accept("github", "d-1", "pull_request", review())
+    with sqlite3.connect(path) as conn:  # as version 1 wrote it
+        conn.execute("DROP TABLE ended_totals")
+        conn.execute("PRAGMA user_version = 1")
+    reopened = Inbox(path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    claimed = reopened.claim("w")
+    assert claimed is not None and claimed.review_id == queued.review_id
+    assert reopened.prune(keep_s=3600).reviews == 0
 
 
 def test_nothing_but_the_decision_is_stored(db_path: Path, inbox: Inbox) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.metrics_core import (
@@ -77,20 +78,17 @@ def _families(conn: sqlite3.Connection, now: float) -> Iterator[Metric]:
     )
 
     # Only final statuses: queued and running go down again, which a counter may not.
-    finished = dict.fromkeys(FINISHED, 0)
-    for row in conn.execute(
-        "SELECT status, count(*) AS n FROM reviews WHERE status IN (?, ?, ?) GROUP BY status",
-        FINISHED,
-    ):
-        finished[row["status"]] = row["n"]
+    ended = ended_totals(conn, None)
+    for row in conn.execute("SELECT * FROM ended_totals"):
+        ended.setdefault(row["status"], _Ended()).add(_Ended.from_row(row))
     reviews = CounterMetricFamily(
         PREFIX + "reviews", "Reviews that ended, by final status", labels=["status"]
     )
-    for status, count in finished.items():
-        reviews.add_metric([status], count)
+    for status in FINISHED:
+        reviews.add_metric([status], ended[status].reviews if status in ended else 0)
     yield reviews
 
-    yield _latency(conn)
+    yield _latency(ended)
     yield from _counters(conn)
 
 
@@ -107,23 +105,77 @@ def pending(conn: sqlite3.Connection, now: float) -> tuple[int, int]:
     return int(row["queued"]), int(row["in_flight"])
 
 
-def _latency(conn: sqlite3.Connection) -> Metric:
-    """Time from receipt to the end of the review, per final status, bucketed in SQL so a
-    scrape does not read one row per review ever made."""
+@dataclass
+class _Ended:
+    """What /metrics counts of some ended reviews of one status."""
+
+    reviews: int = 0
+    latency_count: int = 0
+    latency_sum: float = 0.0
+    buckets: list[int] = field(default_factory=lambda: [0] * len(LATENCY_BUCKETS))
+
+    def add(self, other: _Ended) -> None:
+        self.reviews += other.reviews
+        self.latency_count += other.latency_count
+        self.latency_sum += other.latency_sum
+        self.buckets = [a + b for a, b in zip(self.buckets, other.buckets, strict=True)]
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> _Ended:
+        stored = json.loads(row["buckets"])
+        buckets = [int(stored.get(_le(bound), 0)) for bound in LATENCY_BUCKETS]
+        return cls(row["reviews"], row["latency_count"], row["latency_sum"], buckets)
+
+
+def ended_totals(conn: sqlite3.Connection, before: float | None) -> dict[str, _Ended]:
+    """Ended reviews still in `reviews` (finished before `before`, if given) per status, bucketed in
+    SQL so a scrape does not read one row per review ever made."""
+    bucket_sums = ", ".join(f"coalesce(sum(latency_s <= {b!r}), 0)" for b in LATENCY_BUCKETS)
+    where = "status IN (?, ?, ?)" + ("" if before is None else " AND finished_at < ?")
+    rows = conn.execute(
+        f"SELECT status, count(*), count(latency_s), coalesce(sum(latency_s), 0), {bucket_sums}"
+        f" FROM reviews WHERE {where} GROUP BY status",
+        FINISHED if before is None else (*FINISHED, before),
+    )
+    return {
+        status: _Ended(reviews, latency_count, latency_sum, list(buckets))
+        for status, reviews, latency_count, latency_sum, *buckets in rows
+    }
+
+
+def fold_ended(conn: sqlite3.Connection, before: float) -> int:
+    """Add the reviews that ended before `before` to `ended_totals` and delete them (in the
+    caller's transaction); returns how many were deleted."""
+    for status, ended in ended_totals(conn, before).items():
+        row = conn.execute("SELECT * FROM ended_totals WHERE status = ?", (status,)).fetchone()
+        if row is not None:
+            ended.add(_Ended.from_row(row))
+        buckets = json.dumps(dict(zip(map(_le, LATENCY_BUCKETS), ended.buckets, strict=True)))
+        conn.execute(
+            "INSERT OR REPLACE INTO ended_totals VALUES (?, ?, ?, ?, ?)",
+            (status, ended.reviews, ended.latency_count, ended.latency_sum, buckets),
+        )
+    deleted = conn.execute(
+        "DELETE FROM reviews WHERE status IN (?, ?, ?) AND finished_at < ?", (*FINISHED, before)
+    )
+    return deleted.rowcount
+
+
+def _latency(ended: dict[str, _Ended]) -> Metric:
+    """Time from receipt to the end of the review, per final status."""
     histogram = HistogramMetricFamily(
         PREFIX + "review_latency_seconds",
         "Seconds from receiving the event to the end of its review, by final status",
         labels=["status"],
     )
-    bucket_sums = ", ".join(f"sum(latency_s <= {bound!r})" for bound in LATENCY_BUCKETS)
-    rows = conn.execute(
-        f"SELECT status, count(*), sum(latency_s), {bucket_sums} FROM reviews "
-        "WHERE latency_s IS NOT NULL GROUP BY status ORDER BY status"
-    )
-    for status, count, total, *cumulative in rows:
-        buckets = [(_le(b), float(n)) for b, n in zip(LATENCY_BUCKETS, cumulative, strict=True)]
-        buckets.append(("+Inf", float(count)))
-        histogram.add_metric([status], buckets, sum_value=total)
+    for status in sorted(ended):
+        totals = ended[status]
+        if not totals.latency_count:
+            continue
+        pairs = zip(LATENCY_BUCKETS, totals.buckets, strict=True)
+        buckets = [(_le(bound), float(n)) for bound, n in pairs]
+        buckets.append(("+Inf", float(totals.latency_count)))
+        histogram.add_metric([status], buckets, sum_value=totals.latency_sum)
     return histogram
 
 

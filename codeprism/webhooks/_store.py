@@ -21,7 +21,7 @@ from pathlib import Path
 
 from codeprism.errors import CodeprismError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_S = 30.0
 
 # Timestamps are UTC epoch seconds (REAL). Only what a review needs is stored: the request
@@ -73,6 +73,16 @@ _SCHEMA = (
         PRIMARY KEY (name, labels)
     ) WITHOUT ROWID""",
 )
+# Version 2: ended reviews are pruned after a retention period; what /metrics counted of
+# them stays here, so that its counters and latency histogram never go down.
+_ENDED_TOTALS = """CREATE TABLE ended_totals (
+        status TEXT PRIMARY KEY,
+        reviews INTEGER NOT NULL,
+        latency_count INTEGER NOT NULL,
+        latency_sum REAL NOT NULL,
+        buckets TEXT NOT NULL  -- JSON object: bucket bound -> cumulative count
+    ) WITHOUT ROWID"""
+_MIGRATIONS = {1: (_ENDED_TOTALS,)}  # from version N to N + 1
 
 
 class InboxError(CodeprismError):
@@ -141,8 +151,12 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
             raise InboxError(
                 f"inbox schema version {version} is newer than this codeprism ({SCHEMA_VERSION})"
             )
-        if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-            raise InboxError("the inbox file holds other tables: not a codeprism inbox")
-        for statement in _SCHEMA:
+        if version == 0:
+            if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                raise InboxError("the inbox file holds other tables: not a codeprism inbox")
+            statements = [*_SCHEMA, _ENDED_TOTALS]
+        else:  # an inbox written by an older codeprism: its queue is kept
+            statements = [s for v in range(version, SCHEMA_VERSION) for s in _MIGRATIONS[v]]
+        for statement in statements:
             conn.execute(statement)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -62,6 +62,12 @@ class Accepted:
 
 
 @dataclass(frozen=True, slots=True)
+class Pruned:
+    deliveries: int
+    reviews: int
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimedReview:
     review_id: str
     target: ReviewTarget
@@ -271,6 +277,23 @@ class Inbox:
             attempts=row["attempts"],
             result=row["result"],
         )
+
+    def prune(self, keep_s: float) -> Pruned:
+        """Forget what is older than `keep_s` seconds: deliveries (a redelivery after that
+        starts a new review, so keep longer than the host's redelivery window: GitHub's is
+        3 days) and ended reviews with their results. /metrics keeps counting them."""
+        if keep_s <= 0:
+            raise ValueError("keep_s must be positive")
+        with transaction(self._conn()) as db:
+            before = time.time() - keep_s
+            reviews = _metrics.fold_ended(db, before)
+            deliveries = db.execute(
+                "DELETE FROM deliveries WHERE received_at < ? AND (review_id IS NULL OR"
+                " review_id NOT IN (SELECT review_id FROM reviews WHERE status IN"
+                " ('queued', 'running')))",
+                (before,),
+            ).rowcount
+        return Pruned(deliveries, reviews)
 
     def pending_count(self) -> tuple[int, int]:
         """(queued, in flight); a running review past its lease counts as queued."""
