@@ -110,7 +110,9 @@ def review(host: GitHubHost, installation: int | None = INSTALLATION) -> Publish
     info = host.pull_request("acme/api", 7, installation)
     diff = host.pull_diff("acme/api", 7, installation)
     changed = {f.path: f.changed_lines for f in parse_diff(diff)}
-    return host.publish("acme/api", 7, installation, info.head_sha, FINDINGS, changed, SUMMARY)
+    return host.publish(
+        "acme/api", 7, installation, info.head_sha, FINDINGS, changed, SUMMARY, review_key="r-1"
+    )
 
 
 def calls(server: FakeGitHub) -> list[tuple[str, str]]:
@@ -173,7 +175,8 @@ def test_inline_comments_only_on_changed_lines(
         ("app/new.py", 1, "RIGHT"),
     ]
     assert posted["comments"][0]["body"] == render_comment(FINDINGS[0])
-    assert posted["body"] == render_summary(FINDINGS, FINDINGS[2:], SUMMARY)
+    marker = "\n\n<!-- codeprism-review r-1 -->"
+    assert posted["body"] == render_summary(FINDINGS, FINDINGS[2:], SUMMARY) + marker
     assert "`app/db.py:3` Vague name" in posted["body"]
     assert "`app/other.py:10` Slow loop" in posted["body"]
     assert "dropped: 2 off-diff, 1 invalid, 0 duplicate, 0 over-cap" in posted["body"]
@@ -195,10 +198,39 @@ def test_check_run_conclusion_and_annotations(github: FakeGitHub, app_key: tuple
         ("app/db.py", 3, "notice"),
     ]  # fmt: skip
 
-    published = host.publish("acme/api", 7, INSTALLATION, HEAD, [], {}, {})
+    published = host.publish("acme/api", 7, INSTALLATION, HEAD, [], {}, {}, review_key="r-2")
     assert (published.comments, published.summary_only, published.calls) == (0, 0, 2)
     assert github.check_runs[-1]["conclusion"] == "success"
     assert "No findings" in github.reviews("acme", "api", 7)[-1]["body"]
+
+
+def test_a_retried_review_does_not_post_twice(github: FakeGitHub, app_key: tuple[str, str]) -> None:
+    """The attempt that posted died before the inbox heard of it: the retry finds its review
+    (by the marker in the body) and its check run (by external_id) and posts neither again."""
+    host = app_host(github, app_key[0], [])
+    first = review(host)
+    github.requests.clear()
+    diff = host.pull_diff("acme/api", 7, INSTALLATION)
+    changed = {f.path: f.changed_lines for f in parse_diff(diff)}
+    again = host.publish(
+        "acme/api", 7, INSTALLATION, HEAD, FINDINGS, changed, SUMMARY, review_key="r-1", retry=True
+    )
+    assert (again.review_id, again.check_run_id) == (first.review_id, first.check_run_id)
+    assert (again.comments, again.summary_only) == (first.comments, first.summary_only)
+    assert calls(github) == [
+        ("GET", "/repos/acme/api/pulls/7"),  # the diff
+        ("GET", "/repos/acme/api/pulls/7/reviews"),
+        ("GET", f"/repos/acme/api/commits/{HEAD}/check-runs"),
+    ]
+    assert len(github.reviews("acme", "api", 7)) == 1 and len(github.check_runs) == 1
+    assert "<!-- codeprism-review r-1 -->" in github.reviews("acme", "api", 7)[0]["body"]
+
+    # another review of the same head (a new review id) is posted, retried or not
+    other = host.publish(
+        "acme/api", 7, INSTALLATION, HEAD, FINDINGS, changed, SUMMARY, review_key="r-2", retry=True
+    )
+    assert other.review_id != first.review_id and other.check_run_id != first.check_run_id
+    assert len(github.reviews("acme", "api", 7)) == 2 and len(github.check_runs) == 2
 
 
 @pytest.mark.parametrize(
@@ -247,7 +279,9 @@ def test_github_enterprise_base_url(github: FakeGitHub, app_key: tuple[str, str]
 def test_a_comment_github_cannot_place_moves_to_the_body(github: FakeGitHub) -> None:
     host = token_host(github)
     stale = finding("app/db.py", 40)  # "changed" in a diff GitHub no longer shows
-    published = host.publish("acme/api", 7, None, HEAD, [stale], {"app/db.py": {40}}, {})
+    published = host.publish(
+        "acme/api", 7, None, HEAD, [stale], {"app/db.py": {40}}, {}, review_key="r-1"
+    )
     assert published == Published(
         comments=0, summary_only=1, review_id="2", check_run_id=None, calls=2
     )
@@ -281,7 +315,9 @@ def test_secondary_rate_limit_403_waits_for_retry_after(github: FakeGitHub) -> N
     events: list[str] = []
     host = token_host(github, events)
     github.push_reply("POST", f"{PULL}/reviews", Reply.secondary_rate_limit(retry_after=1))
-    published = host.publish("acme/api", 7, None, HEAD, FINDINGS[:1], {"app/db.py": {4}}, {})
+    published = host.publish(
+        "acme/api", 7, None, HEAD, FINDINGS[:1], {"app/db.py": {4}}, {}, review_key="r-1"
+    )
     assert published.comments == 1 and published.calls == 2
     assert events == ["call", "backoff", "call"] and host.backoffs == 1
     first, second = github.requests

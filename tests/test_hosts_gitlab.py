@@ -247,7 +247,7 @@ def test_discussions_carry_positions_and_the_rest_goes_in_one_note(gitlab: FakeG
     ]
     gitlab.requests.clear()
     summary = {"dropped": {"off_diff": 1}}
-    published = client.publish(PROJECT, IID, info, findings, changed, summary)
+    published = client.publish(PROJECT, IID, info, findings, changed, summary, review_key="r-1")
     assert published == Published(
         comments=2, summary_only=2, review_id="103", check_run_id=None, calls=3
     )
@@ -270,9 +270,30 @@ def test_discussions_carry_positions_and_the_rest_goes_in_one_note(gitlab: FakeG
         }  # fmt: skip
         for path, line in (("mod.py", 13), ("é.py", 2))
     ]
-    assert stored["discussions"][0]["notes"][0]["body"] == render_comment(findings[0])
+    marker = "\n\n<!-- codeprism-review r-1 -->"
+    assert stored["discussions"][0]["notes"][0]["body"] == render_comment(findings[0]) + marker
     [note] = stored["notes"]
-    assert note["body"] == render_summary(findings, findings[2:], summary)
+    assert note["body"] == render_summary(findings, findings[2:], summary) + marker
+
+    # the attempt died before its summary: the retry posts the summary, and only that
+    stored["notes"].clear()
+    gitlab.requests.clear()
+    again = client.publish(
+        PROJECT, IID, info, findings, changed, summary, review_key="r-1", retry=True
+    )
+    assert (again.comments, again.summary_only) == (2, 2)
+    assert [(r.method, r.path.removeprefix("/api/v4")) for r in gitlab.requests] == [
+        ("GET", f"{MR}/discussions"),
+        ("POST", f"{MR}/notes"),
+    ]
+    assert len(stored["discussions"]) == 2 and len(stored["notes"]) == 1
+    # and a retry after the whole review was posted posts nothing
+    gitlab.requests.clear()
+    last = client.publish(
+        PROJECT, IID, info, findings, changed, summary, review_key="r-1", retry=True
+    )
+    assert last.review_id == again.review_id
+    assert [r.method for r in gitlab.requests] == ["GET"]
 
 
 def test_a_position_gitlab_rejects_moves_to_the_summary(gitlab: FakeGitLab) -> None:
@@ -280,7 +301,7 @@ def test_a_position_gitlab_rejects_moves_to_the_summary(gitlab: FakeGitLab) -> N
     info = client.merge_request(PROJECT, IID)
     gitlab.requests.clear()
     stale = finding("mod.py", 40)  # "changed" in a diff the merge request no longer has
-    published = client.publish(PROJECT, IID, info, [stale], {"mod.py": {40}}, {})
+    published = client.publish(PROJECT, IID, info, [stale], {"mod.py": {40}}, {}, review_key="r-1")
     assert (published.comments, published.summary_only, published.calls) == (0, 1, 2)
     assert [r.status for r in gitlab.requests] == [400, 201]
     assert "`mod.py:40`" in gitlab.merge_requests[(PROJECT, IID)]["notes"][0]["body"]
@@ -293,7 +314,7 @@ def test_429_waits_for_retry_after(gitlab: FakeGitLab) -> None:
     gitlab.push_reply(
         "POST", f"{MR}/notes", Reply(429, {"message": "Retry later"}, {"Retry-After": "1"})
     )
-    published = client.publish(PROJECT, IID, info, [], {}, {})
+    published = client.publish(PROJECT, IID, info, [], {}, {}, review_key="r-1")
     assert published.calls == 2 and client.backoffs == 1
     assert events == ["call", "call", "backoff", "call"]
     first, second = gitlab.find("POST", f"{MR}/notes")

@@ -43,13 +43,22 @@ def render_comment(finding: Finding) -> str:
     return "\n\n".join(parts)
 
 
+SUMMARY_TITLE = "## codeprism review"
+
+
+def review_marker(review_key: str) -> str:
+    """An invisible line that ties a posted summary to the review that wrote it, so that a
+    retried review finds what its crashed attempt already posted."""
+    return f"<!-- codeprism-review {review_key} -->"
+
+
 def render_summary(
     findings: Sequence[Finding], not_inline: Sequence[Finding], summary: Mapping[str, Any]
 ) -> str:
     """The review body: counts by severity, the findings that could not be placed inline, and
     what the review left out. `summary` is `ReviewResult.summary()`: its `dropped` (reason ->
     count), `omitted` ([{path, reason, detail}]) and `model` keys are shown when present."""
-    lines = ["## codeprism review", ""]
+    lines = [SUMMARY_TITLE, ""]
     if findings:
         lines.append(f"**{_plural(len(findings), 'finding')}**: {severity_counts(findings)}.")
         inline = len(findings) - len(not_inline)

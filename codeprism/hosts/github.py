@@ -32,6 +32,7 @@ import httpx
 import requests
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from github import Auth, Github, GithubException
+from github.Repository import Repository
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -65,6 +66,7 @@ from codeprism.hosts.comments import (
     check_run_output,
     render_comment,
     render_summary,
+    review_marker,
 )
 from codeprism.sources.git import HeadCommit
 
@@ -122,6 +124,14 @@ class GitHubAuth(BaseModel):
         else:
             base = self.api_url.removesuffix("/api/v3")
         return f"{base}/{repo}.git"
+
+
+@dataclass(frozen=True)
+class _CheckRun:
+    repo: str
+    head_sha: str
+    review_key: str  # the check run's external_id
+    conclusion: str
 
 
 @dataclass(frozen=True)
@@ -246,18 +256,25 @@ class GitHubHost:
         findings: Sequence[Finding],
         changed_lines: Mapping[str, Collection[int]],
         summary: Mapping[str, Any],
+        review_key: str,
+        retry: bool = False,
     ) -> Published:
         """One review (event COMMENT at `head_sha`): an inline comment for each finding whose
         start line is a changed line of its file, the others listed in the body. With App auth,
         also one completed check run whose conclusion is `check_conclusion(findings)`.
 
         If GitHub cannot place a comment (422: the pull request moved on since its diff was
-        read), the review is posted once more with every finding in the body."""
+        read), the review is posted once more with every finding in the body.
+
+        `review_key` marks the review body and the check run (its external_id). With `retry`
+        (an earlier attempt may have died after posting), what already carries the key is
+        not posted again: one more read for each, and only on a retry."""
         _check_repo(repo)
         tally = Tally(self._counter)
         session = self._session(tally, installation_id)
         inline, not_inline = place_findings(findings, changed_lines)
-        body = render_summary(findings, not_inline, summary)
+        marker = review_marker(review_key)
+        body = render_summary(findings, not_inline, summary) + "\n\n" + marker
         repository = session.github.get_repo(repo)  # lazy: no request
 
         def review(comments: list[Finding], text: str) -> Any:
@@ -277,39 +294,81 @@ class GitHubHost:
                 ],
             )
 
-        what = f"POST /repos/{repo}/pulls/{number}/reviews"
-        try:
-            posted = self._pygithub(tally, what, lambda: review(inline, body))
-        except HostError as exc:
-            if exc.status != 422 or not inline:
-                raise
-            log.warning("GitHub could not place the comments on %s#%d: %s", repo, number, exc)
-            inline, not_inline = [], list(findings)
-            body = render_summary(findings, not_inline, summary)
-            posted = self._pygithub(tally, what, lambda: review([], body))
+        posted_id = self._posted_before(tally, repository, repo, number, marker) if retry else None
+        if posted_id is None:
+            what = f"POST /repos/{repo}/pulls/{number}/reviews"
+            try:
+                posted = self._pygithub(tally, what, lambda: review(inline, body))
+            except HostError as exc:
+                if exc.status != 422 or not inline:
+                    raise
+                log.warning("GitHub could not place the comments on %s#%d: %s", repo, number, exc)
+                inline, not_inline = [], list(findings)
+                body = render_summary(findings, not_inline, summary) + "\n\n" + marker
+                posted = self._pygithub(tally, what, lambda: review([], body))
+            posted_id = str(posted.id)
+        else:
+            log.info("review %s was already posted on %s#%d", review_key, repo, number)
         check_run_id = None
         if self.auth.is_app:
-            output: Any = check_run_output(findings, body)
-            run = self._pygithub(
-                tally,
-                f"POST /repos/{repo}/check-runs",
-                lambda: repository.create_check_run(
-                    name=CHECK_NAME,
-                    head_sha=head_sha,
-                    status="completed",
-                    conclusion=check_conclusion(findings),
-                    completed_at=datetime.now(UTC),
-                    output=output,
-                ),
-            )
-            check_run_id = str(run.id)
+            check = _CheckRun(repo, head_sha, review_key, check_conclusion(findings))
+            check_run_id = self._check_run(tally, repository, check, findings, body, retry)
         return Published(
             comments=len(inline),
             summary_only=len(not_inline),
-            review_id=str(posted.id),
+            review_id=posted_id,
             check_run_id=check_run_id,
             calls=tally.calls,
         )
+
+    def _posted_before(
+        self, tally: Tally, repository: Repository, repo: str, number: int, marker: str
+    ) -> str | None:
+        """The id of the review on this pull request whose body carries `marker`, if any."""
+
+        def find() -> str | None:
+            reviews = repository.get_pull(number).get_reviews()
+            return next((str(r.id) for r in reviews if marker in (r.body or "")), None)
+
+        what = f"GET /repos/{repo}/pulls/{number}/reviews"
+        return self._pygithub(tally, what, find)
+
+    def _check_run(
+        self,
+        tally: Tally,
+        repository: Repository,
+        check: _CheckRun,
+        findings: Sequence[Finding],
+        body: str,
+        retry: bool,
+    ) -> str:
+        """The completed check run of this review: created, or on a retry the one an earlier
+        attempt created (found by its external_id)."""
+        if retry:
+
+            def find() -> str | None:
+                runs = repository.get_commit(check.head_sha).get_check_runs(check_name=CHECK_NAME)
+                return next((str(r.id) for r in runs if r.external_id == check.review_key), None)
+
+            what = f"GET /repos/{check.repo}/commits/{check.head_sha}/check-runs"
+            earlier = self._pygithub(tally, what, find)
+            if earlier is not None:
+                return earlier
+        output: Any = check_run_output(findings, body)
+        run = self._pygithub(
+            tally,
+            f"POST /repos/{check.repo}/check-runs",
+            lambda: repository.create_check_run(
+                name=CHECK_NAME,
+                head_sha=check.head_sha,
+                external_id=check.review_key,
+                status="completed",
+                conclusion=check.conclusion,
+                completed_at=datetime.now(UTC),
+                output=output,
+            ),
+        )
+        return str(run.id)
 
     # -- credentials -------------------------------------------------------------------------
 

@@ -36,7 +36,7 @@ from codeprism.hosts.base import (
     retry_after_s,
     send,
 )
-from codeprism.hosts.comments import render_comment, render_summary
+from codeprism.hosts.comments import SUMMARY_TITLE, render_comment, render_summary, review_marker
 from codeprism.sources.git import HeadCommit
 
 PER_PAGE = 100  # GitLab's maximum
@@ -126,10 +126,12 @@ class GitLabHost:
 
     def merge_request_diff(self, project_id: int, iid: int) -> bytes:
         """Every file of the merge request's diff, as one git-style unified diff."""
-        tally = Tally(self._counter)
-        entries: list[dict[str, Any]] = []
-        page: str | None = "1"
         path = f"{_mr_path(project_id, iid)}/diffs"
+        return unified_diff(self._all_pages(Tally(self._counter), path))
+
+    def _all_pages(self, tally: Tally, path: str) -> list[Any]:
+        items: list[Any] = []
+        page: str | None = "1"
         for _ in range(MAX_PAGES):
             if not page:
                 break
@@ -138,12 +140,12 @@ class GitLabHost:
             )
             batch = _json_of(response, path)
             if not isinstance(batch, list):
-                raise HostError(f"GitLab GET {path}: expected a list of diffs")
-            entries += batch
+                raise HostError(f"GitLab GET {path}: expected a list")
+            items += batch
             page = response.headers.get("x-next-page") or _next_page(response)
         if page:
-            raise HostError(f"GitLab GET {path}: more than {MAX_PAGES * PER_PAGE} files")
-        return unified_diff(entries)
+            raise HostError(f"GitLab GET {path}: more than {MAX_PAGES * PER_PAGE} items")
+        return items
 
     def publish(
         self,
@@ -153,14 +155,26 @@ class GitLabHost:
         findings: Sequence[Finding],
         changed_lines: Mapping[str, Collection[int]],
         summary: Mapping[str, Any],
+        review_key: str,
+        retry: bool = False,
     ) -> Published:
         """One discussion per finding on a changed line, then one summary note. A finding
-        whose position GitLab rejects (400) is listed in the summary instead."""
+        whose position GitLab rejects (400) is listed in the summary instead.
+
+        Every body ends with the marker of `review_key`. With `retry` (an earlier attempt may
+        have died part-way), the merge request's discussions are read first, and what that
+        attempt posted is not posted again."""
         tally = Tally(self._counter)
         inline, not_inline = place_findings(findings, changed_lines)
         path = _mr_path(project_id, iid)
+        marker = review_marker(review_key)
+        earlier = self._notes_marked(tally, path, marker) if retry else {}
         posted = 0
         for finding in inline:
+            text = f"{render_comment(finding)}\n\n{marker}"
+            if text in earlier:
+                posted += 1
+                continue
             position = {
                 "position_type": "text",
                 "base_sha": info.base_sha,
@@ -171,23 +185,38 @@ class GitLabHost:
                 "new_path": finding.file_path,
                 "new_line": finding.start_line,
             }
-            body = {"body": render_comment(finding), "position": position}
             try:
-                self._request(tally, "POST", f"{path}/discussions", json=body)
+                self._request(
+                    tally, "POST", f"{path}/discussions", json={"body": text, "position": position}
+                )
                 posted += 1
             except HostError as exc:
                 if exc.status != 400:
                     raise
                 not_inline.append(finding)
-        text = render_summary(findings, not_inline, summary)
-        note = self._json(tally, "POST", f"{path}/notes", json={"body": text})
+        text = f"{render_summary(findings, not_inline, summary)}\n\n{marker}"
+        summaries = [i for body, i in earlier.items() if body.startswith(SUMMARY_TITLE)]
+        summary_id = summaries[0] if summaries else None
+        if summary_id is None:
+            note = self._json(tally, "POST", f"{path}/notes", json={"body": text})
+            summary_id = str(note["id"]) if note.get("id") is not None else None
         return Published(
             comments=posted,
             summary_only=len(not_inline),
-            review_id=str(note.get("id")) if note.get("id") is not None else None,
+            review_id=summary_id,
             check_run_id=None,
             calls=tally.calls,
         )
+
+    def _notes_marked(self, tally: Tally, path: str, marker: str) -> dict[str, str]:
+        """Body -> id of the merge request's notes that end with `marker`."""
+        marked = {}
+        for discussion in self._all_pages(tally, f"{path}/discussions"):
+            for note in discussion.get("notes") or ():
+                body = note.get("body") or ""
+                if body.endswith(marker):
+                    marked[body] = str(note.get("id"))
+        return marked
 
     def _json(self, tally: Tally, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         data = _json_of(self._request(tally, method, path, **kwargs), path)

@@ -145,7 +145,7 @@ class ReviewPipeline:
             return outcome
         if info is not None:
             try:
-                outcome.posted = self._publish(target, info, outcome)
+                outcome.posted = self._publish(job, info, outcome)
             except CodeprismError as exc:
                 return self._failed(result, target, f"publishing: {exc}", exc)
         return outcome
@@ -221,14 +221,24 @@ class ReviewPipeline:
             result.notes.append(f"llm: {exc}")
             return []
 
-    def _publish(self, target: ReviewTarget, info: PullRequestInfo, outcome: ReviewOutcome) -> int:
-        findings = outcome.result.findings
+    def _publish(self, job: ClaimedReview, info: PullRequestInfo, outcome: ReviewOutcome) -> int:
+        """Post the review, marked with its id; a retried review (its earlier attempt may
+        have died after posting) skips what is already there."""
+        target, findings = job.target, outcome.result.findings
         summary = outcome.result.summary()
+        key, retry = job.review_id, job.attempt > 1
         if target.provider == "gitlab":
             gitlab = self._gitlab()
             assert target.project_id is not None  # checked when fetching
             published = gitlab.publish(
-                target.project_id, info.number, info, findings, outcome.changed_lines, summary
+                target.project_id,
+                info.number,
+                info,
+                findings,
+                outcome.changed_lines,
+                summary,
+                review_key=key,
+                retry=retry,
             )
         else:
             github = self._github()
@@ -240,6 +250,8 @@ class ReviewPipeline:
                 findings,
                 outcome.changed_lines,
                 summary,
+                review_key=key,
+                retry=retry,
             )
         return published.comments
 

@@ -402,6 +402,8 @@ class FakeGitHub:
             return (
                 self._create_check_run(request, match.group(1), api) if method == "POST" else None
             )
+        if match := re.fullmatch(r"/repos/([^/]+/[^/]+)/commits/([0-9a-f]{40})/check-runs", path):
+            return self._list_check_runs(request, match.group(1), match.group(2), api)
         match = re.fullmatch(r"/repos/([^/]+/[^/]+)/pulls/(\d+)(/reviews)?", path)
         if match is None:
             return None
@@ -415,6 +417,9 @@ class FakeGitHub:
             return Reply(200, self._pull_json(match.group(1), pull, api))
         if match.group(3) is not None and method == "POST":
             return self._create_review(request, match.group(1), pull, api)
+        if match.group(3) is not None and method == "GET":
+            reviews = [self._review_json(match.group(1), pull, r, api) for r in pull["reviews"]]
+            return self._page(request, reviews, f"{api}{path}")
         return None
 
     def _new_id(self) -> int:
@@ -500,26 +505,31 @@ class FakeGitHub:
             if comment.get("line") not in lines or not comment.get("body"):
                 return _unprocessable("Line could not be resolved", docs=docs)
         review_id = self._new_id()
-        stored = {"id": review_id, **data, "commit_id": commit_id}
+        stored = {"id": review_id, **data, "commit_id": commit_id, "submitted_at": time.time()}
         pull["reviews"].append(stored)
+        return Reply(200, self._review_json(full_name, pull, stored, api))
+
+    def _review_json(
+        self, full_name: str, pull: dict[str, Any], stored: dict[str, Any], api: str
+    ) -> dict[str, Any]:
+        review_id, event = stored["id"], stored.get("event", "PENDING")
         owner = self._owner_json(self.owners[full_name.split("/")[0]], api)
         pull_url = f"{api}/repos/{full_name}/pulls/{pull['number']}"
         html = f"{self.url}/{full_name}/pull/{pull['number']}#pullrequestreview-{review_id}"
         state = {"COMMENT": "COMMENTED", "APPROVE": "APPROVED"}.get(event, event)
-        body = {
+        return {
             "id": review_id,
             "node_id": f"PRR_{review_id}",
             "user": owner,
-            "body": data.get("body", ""),
+            "body": stored.get("body", ""),
             "state": "CHANGES_REQUESTED" if event == "REQUEST_CHANGES" else state,
             "html_url": html,
             "pull_request_url": pull_url,
             "_links": {"html": {"href": html}, "pull_request": {"href": pull_url}},
-            "submitted_at": _iso(time.time()),
-            "commit_id": commit_id,
+            "submitted_at": _iso(stored["submitted_at"]),
+            "commit_id": stored["commit_id"],
             "author_association": "MEMBER",
         }
-        return Reply(200, body)
 
     def _create_check_run(self, request: RecordedRequest, full_name: str, api: str) -> Reply:
         docs = f"{DOCS}/checks/runs#create-a-check-run"
@@ -531,20 +541,38 @@ class FakeGitHub:
         problem = _check_run_problem(data)
         if problem:
             return _unprocessable(problem, docs=docs)
-        run_id = self._new_id()
-        self.check_runs.append({"id": run_id, "repo": full_name, **data})
-        output = data.get("output") or {}
-        body = {
+        run = {"id": self._new_id(), "repo": full_name, "started_at": time.time(), **data}
+        self.check_runs.append(run)
+        return Reply(201, self._check_run_json(run, api))
+
+    def _list_check_runs(
+        self, request: RecordedRequest, full_name: str, sha: str, api: str
+    ) -> Reply:
+        if request.method != "GET" or full_name not in self.repos:
+            return Reply(404, _error("Not Found", 404))
+        name = request.query.get("check_name", [None])[0]
+        runs = [
+            self._check_run_json(run, api)
+            for run in self.check_runs
+            if run["repo"] == full_name and run["head_sha"] == sha and name in (None, run["name"])
+        ]
+        return Reply(200, {"total_count": len(runs), "check_runs": runs})
+
+    def _check_run_json(self, run: dict[str, Any], api: str) -> dict[str, Any]:
+        run_id, full_name = run["id"], run["repo"]
+        output = run.get("output") or {}
+        return {
             "id": run_id,
             "node_id": f"CR_{run_id}",
-            "name": data["name"],
-            "head_sha": data["head_sha"],
+            "name": run["name"],
+            "head_sha": run["head_sha"],
+            "external_id": run.get("external_id", ""),
             "url": f"{api}/repos/{full_name}/check-runs/{run_id}",
             "html_url": f"{self.url}/{full_name}/runs/{run_id}",
-            "status": data.get("status", "queued"),
-            "conclusion": data.get("conclusion"),
-            "started_at": _iso(time.time()),
-            "completed_at": data.get("completed_at"),
+            "status": run.get("status", "queued"),
+            "conclusion": run.get("conclusion"),
+            "started_at": _iso(run["started_at"]),
+            "completed_at": run.get("completed_at"),
             "output": {
                 "title": output.get("title"),
                 "summary": output.get("summary"),
@@ -554,7 +582,6 @@ class FakeGitHub:
             },
             "pull_requests": [],
         }
-        return Reply(201, body)
 
     def _page(self, request: RecordedRequest, items: list[Any], url: str) -> Reply:
         per_page = min(int(request.query.get("per_page", ["30"])[0]), 100)

@@ -133,7 +133,15 @@ class FakeGitLab:
         if route == ("GET", None):
             return Reply(200, self._mr_json(stored, host))
         if route == ("GET", "/diffs"):
-            return self._diffs_page(request, stored, f"http://{host}{request.path}")
+            return self._page(request, stored["diffs"], f"http://{host}{request.path}")
+        if route == ("GET", "/discussions"):
+            # a plain note is a discussion of its own ("individual_note"), as GitLab lists it
+            threads = stored["discussions"] + [
+                {"id": f"{note['id']:040x}", "individual_note": True, "notes": [note]}
+                for note in stored["notes"]
+            ]
+            threads.sort(key=lambda thread: thread["notes"][0]["id"])
+            return self._page(request, threads, f"http://{host}{request.path}")
         if route == ("POST", "/discussions"):
             return self._create_discussion(request, stored)
         if route == ("POST", "/notes"):
@@ -176,10 +184,9 @@ class FakeGitLab:
             "updated_at": "2024-01-01T00:00:00.000Z",
         }
 
-    def _diffs_page(self, request: RecordedRequest, stored: Mapping[str, Any], url: str) -> Reply:
+    def _page(self, request: RecordedRequest, items: list[Any], url: str) -> Reply:
         per_page = min(int(request.query.get("per_page", ["20"])[0]), self.max_per_page)
         page = max(int(request.query.get("page", ["1"])[0]), 1)
-        items = stored["diffs"]
         pages = max(math.ceil(len(items) / per_page), 1)
         headers = {
             "X-Page": str(page),
