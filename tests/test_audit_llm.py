@@ -311,8 +311,8 @@ def llm_audit(
     git("clone", "-q", "--bare", str(work), str(remote), cwd=base)
     spec = base / "model.yaml"
     # Random weights give near-equal logits, so greedy decoding answers every request alike,
-    # and whether that is an item or "[]" depends on the tokenizer, which is trained on
-    # codeprism's own sources. Sampling (hot, unseeded) makes each answer an independent draw
+    # and whether that is an item or "[]" depends on the tokenizer (and on the prompts,
+    # which change with codeprism). Sampling (hot, unseeded) makes each answer an independent draw
     # that opens an item about one time in four whatever the build: the ~20 requests below
     # (5 agents x 3 files of itsdangerous + the small repo) all answer "[]" about once in a
     # few hundred runs. One finding per answer fits in the short answer budget.

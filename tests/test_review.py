@@ -123,8 +123,8 @@ def test_review_with_the_model_cites_only_changed_lines(
         assert finding.agent in {"security", "logic"}
         assert finding.model == str(model.model)
         assert finding.prompt_version and finding.prompt_version.startswith(finding.agent)
-    # both agents answered (random weights: an answer may hold no finding at all, and the
-    # tokenizer is trained on codeprism's own sources, so the noise changes with the code)
+    # both agents answered (random weights: an answer may hold no finding at all, and which
+    # answer comes depends on the prompts, which change with codeprism)
     assert result.output_tokens > 0
     assert not [note for note in result.notes if "engine error" in note]
     # the deletion was not sent to the model, and says so

@@ -4,7 +4,7 @@
 
 writes a `LlamaForCausalLM` config (hidden 256, 2 layers, head_dim 64: the smallest shape the
 vLLM CPU attention kernel accepts) and a byte-level BPE tokenizer trained in about a second on
-codeprism's own source files, with a chat template. vLLM loads it with `load_format="dummy"`
+a few standard-library modules, with a chat template. vLLM loads it with `load_format="dummy"`
 (random weights), so its answers are noise; with structured outputs they are still
 schema-valid, which is what the plumbing needs.
 """
@@ -12,6 +12,7 @@ schema-valid, which is what the plumbing needs.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,10 +28,24 @@ CHAT_TEMPLATE = (
 MARKER = "codeprism-tiny-model"
 
 
+# The tokenizer learns from the review prompts and from these standard-library modules: the
+# text and the code it will see, which stay the same while the rest of codeprism changes.
+# (Trained on all of codeprism's sources, every edit gave the model a new vocabulary, and so
+# a new random answer in every test that uses it.)
+_CORPUS_MODULES = ("argparse", "ast", "dataclasses", "json", "pathlib", "subprocess", "textwrap")
+_PROMPTS = Path(__file__).resolve().parents[1] / "review" / "prompts"
+
+
 def _training_text() -> Iterator[str]:
-    package = Path(__file__).resolve().parents[1]
-    for path in sorted(package.rglob("*")):
-        if path.suffix in {".py", ".md"} and path.is_file():
+    for prompt in sorted(_PROMPTS.glob("*.md")):
+        yield prompt.read_text(encoding="utf-8")
+    for name in _CORPUS_MODULES:
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            raise RuntimeError(f"the standard library module {name} has no source")
+        origin = Path(spec.origin)
+        files = sorted(origin.parent.rglob("*.py")) if origin.name == "__init__.py" else [origin]
+        for path in files:
             yield path.read_text(encoding="utf-8", errors="replace")
 
 
