@@ -437,9 +437,11 @@ def run_audit(options: AuditOptions) -> tuple[int, dict[str, Any]]:
     summary_data = summary.as_dict(duration) | {"run_id": ctx.run_id}
     stream = sys.stdout if _summary_only(options) else sys.stderr
     print(summary.render(duration), file=stream)
-    _quality_gate(options, warehouse, ctx.run_id, stream)
+    validated = _quality_gate(options, warehouse, ctx.run_id, stream)
     if not _summary_only(options):
         _write_report(options, warehouse, ctx.run_id, summary_data)
+    if not validated:  # the data is kept, but no dashboard shows it: a pipeline must notice
+        return EXIT_ERROR, summary_data
     if options.fail_on and count_at_or_above(warehouse, ctx.run_id, options.fail_on):
         return EXIT_FINDINGS, summary_data
     return EXIT_OK, summary_data
@@ -480,11 +482,12 @@ def _llm_pass(
     log.debug("llm pass took %.1fs", time.monotonic() - started)
 
 
-def _quality_gate(options: AuditOptions, warehouse: Warehouse, run_id: str, stream: TextIO) -> None:
+def _quality_gate(options: AuditOptions, warehouse: Warehouse, run_id: str, stream: TextIO) -> bool:
     """The data-quality gate on the finished run: a failing run is quarantined, never lost.
 
     A gate that cannot run quarantines the run and records an errors row (apply_gate does);
-    only if even that fails does the run stay as written, and this says so.
+    only if even that fails does the run stay as written, and this says so. True when the
+    run passed.
     """
     try:
         outcome = apply_gate(warehouse, run_id, options.quality_report_dir)
@@ -495,9 +498,10 @@ def _quality_gate(options: AuditOptions, warehouse: Warehouse, run_id: str, stre
             f"{exc}); run {run_id} is not validated: run `codeprism validate --run-id {run_id}`",
             file=stream,
         )
-        return
+        return False
     for line in outcome_lines(outcome):
         print(line, file=stream)
+    return outcome.passed
 
 
 class LlmPassError(CodeprismError):

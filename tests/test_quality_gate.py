@@ -180,6 +180,19 @@ def test_each_check_has_its_own_description() -> None:
 # -- bad rows ----------------------------------------------------------------------------------
 
 
+def test_an_audit_whose_run_fails_the_gate_exits_2(
+    wh_path: Path, audited: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    inject_bad_findings(wh_path)
+    # Resume the finished run (nothing left to analyse): the gate at its end sees the bad rows.
+    args = [a if a != str(audited["warehouse"]) else str(wh_path) for a in audited["args"]]
+    assert audit_main(args) == 2
+    gate = [line for line in capsys.readouterr().out.splitlines() if "quality gate" in line]
+    report = wh_path / "_quality" / RUN / "index.html"
+    assert gate == [f"quality gate: FAILED — run quarantined; report: {report}"]
+    assert status(wh_path) == "quarantined"
+
+
 def test_bad_findings_quarantine_the_run(wh_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     inject_bad_findings(wh_path)
     assert validate("--warehouse", str(wh_path), "--run-id", RUN) == 1
@@ -343,7 +356,8 @@ def test_a_gate_that_cannot_run_quarantines_and_keeps_the_data(
     args = [a if a != str(audited["warehouse"]) else str(wh_path) for a in audited["args"]]
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        assert audit_main([*args, "--quality-report-dir", str(blocked)]) == 0
+        # The data stays, but the audit says the run is not usable: exit 2, as for an error.
+        assert audit_main([*args, "--quality-report-dir", str(blocked)]) == 2
     gate = [line for line in out.getvalue().splitlines() if "quality gate" in line]
     assert len(gate) == 1 and gate[0].startswith("quality gate: ERROR — run quarantined; "), gate
     assert "FileExistsError" in gate[0] or "NotADirectoryError" in gate[0], gate
