@@ -52,6 +52,11 @@ def review_marker(review_key: str) -> str:
     return f"<!-- codeprism-review {review_key} -->"
 
 
+def marked(text: str, marker: str) -> str:
+    """`text` as posted: the review's marker on its last line."""
+    return f"{text}\n\n{marker}"
+
+
 def render_summary(
     findings: Sequence[Finding], not_inline: Sequence[Finding], summary: Mapping[str, Any]
 ) -> str:

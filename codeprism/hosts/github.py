@@ -64,6 +64,7 @@ from codeprism.hosts.comments import (
     CHECK_NAME,
     check_conclusion,
     check_run_output,
+    marked,
     render_comment,
     render_summary,
     review_marker,
@@ -274,7 +275,7 @@ class GitHubHost:
         session = self._session(tally, installation_id)
         inline, not_inline = place_findings(findings, changed_lines)
         marker = review_marker(review_key)
-        body = render_summary(findings, not_inline, summary) + "\n\n" + marker
+        body = marked(render_summary(findings, not_inline, summary), marker)
         repository = session.github.get_repo(repo)  # lazy: no request
 
         def review(comments: list[Finding], text: str) -> Any:
@@ -304,7 +305,7 @@ class GitHubHost:
                     raise
                 log.warning("GitHub could not place the comments on %s#%d: %s", repo, number, exc)
                 inline, not_inline = [], list(findings)
-                body = render_summary(findings, not_inline, summary) + "\n\n" + marker
+                body = marked(render_summary(findings, not_inline, summary), marker)
                 posted = self._pygithub(tally, what, lambda: review([], body))
             posted_id = str(posted.id)
         else:

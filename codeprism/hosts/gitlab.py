@@ -36,7 +36,13 @@ from codeprism.hosts.base import (
     retry_after_s,
     send,
 )
-from codeprism.hosts.comments import SUMMARY_TITLE, render_comment, render_summary, review_marker
+from codeprism.hosts.comments import (
+    SUMMARY_TITLE,
+    marked,
+    render_comment,
+    render_summary,
+    review_marker,
+)
 from codeprism.sources.git import HeadCommit
 
 PER_PAGE = 100  # GitLab's maximum
@@ -171,7 +177,7 @@ class GitLabHost:
         earlier = self._notes_marked(tally, path, marker) if retry else {}
         posted = 0
         for finding in inline:
-            text = f"{render_comment(finding)}\n\n{marker}"
+            text = marked(render_comment(finding), marker)
             if text in earlier:
                 posted += 1
                 continue
@@ -194,7 +200,7 @@ class GitLabHost:
                 if exc.status != 400:
                     raise
                 not_inline.append(finding)
-        text = f"{render_summary(findings, not_inline, summary)}\n\n{marker}"
+        text = marked(render_summary(findings, not_inline, summary), marker)
         summaries = [i for body, i in earlier.items() if body.startswith(SUMMARY_TITLE)]
         summary_id = summaries[0] if summaries else None
         if summary_id is None:
@@ -210,13 +216,13 @@ class GitLabHost:
 
     def _notes_marked(self, tally: Tally, path: str, marker: str) -> dict[str, str]:
         """Body -> id of the merge request's notes that end with `marker`."""
-        marked = {}
+        found = {}
         for discussion in self._all_pages(tally, f"{path}/discussions"):
             for note in discussion.get("notes") or ():
                 body = note.get("body") or ""
                 if body.endswith(marker):
-                    marked[body] = str(note.get("id"))
-        return marked
+                    found[body] = str(note.get("id"))
+        return found
 
     def _json(self, tally: Tally, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         data = _json_of(self._request(tally, method, path, **kwargs), path)

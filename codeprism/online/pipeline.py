@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,10 +35,10 @@ from codeprism.review.runner import (
     ReviewConfig,
     ReviewResult,
     head_paths,
-    head_tree,
     llm_findings,
     merge_into,
     static_evidence,
+    write_blobs,
 )
 from codeprism.sources.git import HeadCommit, fetch_commit
 from codeprism.webhooks.events import ReviewTarget
@@ -91,8 +92,8 @@ def _head_files(
 ) -> Path | None:
     git_dir, tree = scratch / "git", scratch / "tree"
     try:
-        fetch_commit(head, head_paths(files), git_dir, timeout_s)
-        return head_tree(git_dir, head.sha, files, tree, timeout_s)
+        blobs = fetch_commit(head, head_paths(files), git_dir, timeout_s)
+        return write_blobs(git_dir, blobs, tree, time.monotonic() + timeout_s)
     except CodeprismError as exc:
         log.warning("static analysis without the head %s: %s", head.sha[:12], exc)
         result.notes.append(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -278,7 +278,14 @@ def head_tree(
     or run); paths that are not regular files at the head (symlinks, submodules) are left
     out, and `static_evidence` notes them."""
     deadline = time.monotonic() + timeout_s
-    for path, blob_id in regular_files(repo, head, head_paths(files), deadline).items():
+    blobs = regular_files(repo, head, head_paths(files), deadline)
+    return write_blobs(repo, blobs, dest, deadline)
+
+
+def write_blobs(repo: Path, blobs: Mapping[str, str], dest: Path, deadline: float) -> Path:
+    """Write each path's blob (path -> blob id, as `regular_files` gives) under `dest`; a blob
+    the repository lacks is left out."""
+    for path, blob_id in blobs.items():
         left = deadline - time.monotonic()
         blob = run_git(["cat-file", "blob", blob_id], cwd=repo, timeout_s=left)
         if blob.returncode != 0:
@@ -309,4 +316,5 @@ __all__ = [
     "plan_requests",
     "review",
     "static_evidence",
+    "write_blobs",
 ]

@@ -87,9 +87,12 @@ def remote_revision(spec: RepoSpec, token: str | None, timeout_s: float) -> str 
     return words[0] if words else None
 
 
-def fetch_commit(commit: HeadCommit, paths: Sequence[str], git_dir: Path, timeout_s: float) -> None:
+def fetch_commit(
+    commit: HeadCommit, paths: Sequence[str], git_dir: Path, timeout_s: float
+) -> dict[str, str]:
     """Make `git_dir` a new bare repository holding `commit`, its trees, and the blobs of
-    those `paths` that are regular files in it; nothing else is downloaded.
+    those `paths` that are regular files in it; nothing else is downloaded. Returns those
+    files: path -> blob id (as `regular_files`).
 
     A shallow, blobless fetch of the commit by its sha (GitHub and GitLab serve any commit
     of a pull request that way, forks included), then one fetch of exactly the wanted blobs
@@ -104,12 +107,13 @@ def fetch_commit(commit: HeadCommit, paths: Sequence[str], git_dir: Path, timeou
     if result.returncode != 0 and "not our ref" in result.stderr:
         raise SourceError(ProblemKind.NOT_FOUND, f"{remote.url} has no commit {commit.sha}")
     remote._check(result, "fetch")
-    blobs = sorted(set(regular_files(git_dir, commit.sha, paths, remote.deadline).values()))
-    for chunk in _chunks(blobs):
+    files = regular_files(git_dir, commit.sha, paths, remote.deadline)
+    for chunk in _chunks(sorted(set(files.values()))):
         # the blobs themselves are wanted by id; the filter keeps the repository partial
         wanted = ["fetch", "--no-tags", "--no-write-fetch-head", "--no-recurse-submodules"]
         args = [*wanted, "--filter=blob:none", "--", remote.url, *chunk]
         remote._check(remote.run(args, cwd=git_dir), "fetch")
+    return files
 
 
 def regular_files(repo: Path, commit: str, paths: Sequence[str], deadline: float) -> dict[str, str]:
