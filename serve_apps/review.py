@@ -13,12 +13,12 @@ or a shared volume).
 
 # No `from __future__ import annotations`: Serve validates a builder's `args` into the model
 # its parameter is annotated with, and FastAPI reads the handlers' annotations at runtime.
-import json
 import logging
 import os
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -51,10 +51,13 @@ from codeprism.webhooks.events import (
     Decision,
     ReviewTarget,
     TriggerOptions,
+    bad_fields,
     classify_github,
     classify_gitlab,
+    is_repo_name,
 )
 from codeprism.webhooks.inbox import ClaimedReview, Inbox
+from codeprism.webhooks.payload import parse_json_body
 from codeprism.webhooks.signature import verify_github, verify_gitlab
 from serve_apps.ingress_mode import ROUTER_OWN_LOOP
 
@@ -114,16 +117,29 @@ api = FastAPI(title="codeprism", docs_url=None, redoc_url=None)
 # handlers see when the class is decorated.
 def _api_decision(payload: Any) -> Decision:
     """`{"diff": "...", "repo": "label"}`, or `{"repo": "owner/name", "pr": 12}` (GitHub;
-    `"provider": "gitlab"` with `"project_id"` for a GitLab merge request)."""
+    `"provider": "gitlab"` with `"project_id"` for a GitLab merge request). Never raises:
+    a body of any shape is a decision, "invalid" with the reason when it is not a request."""
     if not isinstance(payload, dict):
         return Decision("invalid", "the body must be a JSON object")
     try:
-        if isinstance(payload.get("diff"), str):
-            label = str(payload.get("repo") or "api")
+        diff = payload.get("diff")
+        if isinstance(diff, str):
+            try:  # the handler stores these bytes; \udcXX escapes stand for raw bytes
+                diff.encode("utf-8", "surrogateescape")
+            except UnicodeEncodeError:
+                return Decision("invalid", "diff is not UTF-8 text (a lone surrogate)")
+            label = payload.get("repo") or "api"
+            if not isinstance(label, str):
+                return Decision("invalid", "repo must be a string label")
             target = ReviewTarget(
                 provider="api", repo=label, pr_number=None, head_sha=None, base_sha=None
             )
             return Decision("review", "a diff by API", target)
+        # pydantic would take `true` or "12" for a number; JSON integers only
+        for key in ("pr", "installation_id", "project_id"):
+            value = payload.get(key)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                return Decision("invalid", f"{key} must be an integer")
         target = ReviewTarget(
             provider=payload.get("provider", "github"),
             repo=payload.get("repo"),
@@ -134,10 +150,13 @@ def _api_decision(payload: Any) -> Decision:
             project_id=payload.get("project_id"),
         )
     except ValidationError as exc:
-        fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
-        return Decision("invalid", f"bad fields: {', '.join(fields)}")
+        return Decision("invalid", bad_fields(exc))
     if target.provider == "api" or target.pr_number is None:
         return Decision("invalid", 'give {"diff": "..."} or {"repo": "owner/name", "pr": N}')
+    if not is_repo_name(target.provider, target.repo):  # it ends up in host API paths
+        return Decision("invalid", f"repo is not a {target.provider} repository name")
+    if target.provider == "gitlab" and target.project_id is None:
+        return Decision("invalid", "a GitLab merge request needs its project_id")
     return Decision("review", f"{target.provider} pull request by API", target)
 
 
@@ -165,8 +184,9 @@ class Ingress:
             return self._reject("github", event, 401, "unauthorized", "bad or missing signature")
         parsed, payload = self._json(body)
         if not parsed:
-            return self._reject("github", event, 400, "bad_json", "the body is not JSON")
-        decision = classify_github(event, payload, self.triggers)
+            why = f"the body is not JSON: {payload}"
+            return self._reject("github", event, 400, "bad_json", why)
+        decision = self._classified(event, classify_github, event, payload, self.triggers)
         return self._accept("github", request.headers.get("x-github-delivery"), event, decision)
 
     @api.post("/webhooks/gitlab")
@@ -181,8 +201,9 @@ class Ingress:
             return self._reject("gitlab", event, 401, "unauthorized", "bad or missing token")
         parsed, payload = self._json(body)
         if not parsed:
-            return self._reject("gitlab", event, 400, "bad_json", "the body is not JSON")
-        decision = classify_gitlab(event, payload, self.triggers)
+            why = f"the body is not JSON: {payload}"
+            return self._reject("gitlab", event, 400, "bad_json", why)
+        decision = self._classified(event, classify_gitlab, event, payload, self.triggers)
         delivery = request.headers.get("x-gitlab-event-uuid") or request.headers.get(
             "idempotency-key"
         )
@@ -195,9 +216,14 @@ class Ingress:
         body = await self._body(request, "api", "review")
         if isinstance(body, Response):
             return body
-        _, payload = self._json(body)
-        decision = _api_decision(payload)
-        diff = payload.get("diff") if isinstance(payload, dict) else None
+        parsed, payload = self._json(body)
+        if parsed:
+            decision = self._classified("review", _api_decision, payload)
+        else:
+            decision = Decision("invalid", f"the body is not JSON: {payload}")
+        # The inbox keeps a diff only with its review; _api_decision checked that it encodes.
+        target = decision.target
+        diff = payload.get("diff") if target is not None and target.provider == "api" else None
         diff_bytes = diff.encode("utf-8", "surrogateescape") if isinstance(diff, str) else None
         key = request.headers.get("idempotency-key")
         return self._accept("api", key, "review", decision, diff_bytes)
@@ -241,12 +267,20 @@ class Ingress:
 
     @staticmethod
     def _json(body: bytes) -> tuple[bool, Any]:
-        """(parsed, payload); a plain tuple, since Serve ships this class by value and a
-        module-level sentinel would not survive the trip."""
+        """(True, payload) or (False, why not); a plain tuple, since Serve ships this class
+        by value and a module-level sentinel would not survive the trip. Never raises: deep
+        nesting, invalid UTF-8 and non-finite numbers are refusals too (see `payload`)."""
+        return parse_json_body(body)
+
+    @staticmethod
+    def _classified(event: str, classify: Callable[..., Decision], *args: Any) -> Decision:
+        """The classifiers never raise by contract; should one break on a body anyway, the
+        body is still the sender's problem (400, logged with its trace), not a 500."""
         try:
-            return True, json.loads(body)
-        except ValueError:  # UnicodeDecodeError is one too
-            return False, None
+            return classify(*args)
+        except Exception:
+            log.exception("classifying a %r body failed", event[:60])
+            return Decision("invalid", f"the body is not a valid {event[:60]} event")
 
     def _authorised(self, request: Request) -> bool:
         token = self.secrets.api_token

@@ -8,7 +8,8 @@ suites, installations, closed pull requests) are "ignore" with a reason saying w
 
 Field values that later end up in host API paths (repository names, commit SHAs) are
 checked against their documented shapes here, so nothing downstream builds a URL from an
-arbitrary string.
+arbitrary string. `ReviewTarget` itself refuses what storage cannot hold (ids beyond 64 bits,
+strings that are not UTF-8), so a target built from any request is safe to record.
 """
 
 from __future__ import annotations
@@ -16,23 +17,40 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from codeprism.webhooks._fields import (
+    MAX_INT,
     Malformed,
+    display_text,
     get_bool,
     get_int,
     get_mapping,
     get_sha,
     get_str,
+    is_text,
 )
 
 GITHUB_REVIEW_ACTIONS = frozenset({"opened", "reopened", "synchronize", "ready_for_review"})
 GITLAB_REVIEW_ACTIONS = frozenset({"open", "reopen"})
 _GITHUB_REPO = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 _GITLAB_PROJECT = re.compile(r"[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)+")
+# GitHub's owner/name is at most 140 characters, a GitLab path with 20 levels of subgroups
+# a few hundred; the bound keeps a signed body from storing megabytes as a "name".
+MAX_NAME = 1024
+MAX_TITLE = 1024  # titles are only shown; a longer one is cut, not refused
+
+
+def _unicode(value: str) -> str:
+    if not is_text(value):
+        raise ValueError("not valid Unicode text (a lone surrogate)")
+    return value
+
+
+_Text = Annotated[str, AfterValidator(_unicode)]
+_Id = Annotated[int, Field(ge=1, le=MAX_INT)]  # fits SQLite's and the warehouse's int64
 
 
 class ReviewTarget(BaseModel):
@@ -44,13 +62,14 @@ class ReviewTarget(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     provider: Literal["github", "gitlab", "api"]
-    repo: str  # GitHub "owner/name", GitLab path_with_namespace, api: any label
-    pr_number: int | None
-    head_sha: str | None
-    base_sha: str | None
-    installation_id: int | None = None  # GitHub App installation that sent the event
-    project_id: int | None = None  # GitLab's numeric project id
-    title: str = ""
+    # GitHub "owner/name", GitLab path_with_namespace, api: any label
+    repo: Annotated[_Text, Field(max_length=MAX_NAME)]
+    pr_number: _Id | None
+    head_sha: _Text | None
+    base_sha: _Text | None
+    installation_id: _Id | None = None  # GitHub App installation that sent the event
+    project_id: _Id | None = None  # GitLab's numeric project id
+    title: _Text = ""
     draft: bool = False
 
     def pr_key(self) -> str:
@@ -100,9 +119,11 @@ def classify_github(event: str, payload: object, options: TriggerOptions) -> Dec
             return _github_pull_request(payload, options)
         if event == "issue_comment":
             return _github_comment(payload, options)
-        return Decision("ignore", f"event {_clip(event)!r} does not start a review")
+        return Decision("ignore", f"event {_shown(event)} does not start a review")
     except Malformed as exc:
         return Decision("invalid", str(exc))
+    except ValidationError as exc:  # a field the checks above let through: still not ours
+        return Decision("invalid", bad_fields(exc))
 
 
 def classify_gitlab(event: str, payload: object, options: TriggerOptions) -> Decision:
@@ -116,15 +137,17 @@ def classify_gitlab(event: str, payload: object, options: TriggerOptions) -> Dec
             return _gitlab_merge_request(payload, options)
         if event == "Note Hook":
             return _gitlab_note(payload, options)
-        return Decision("ignore", f"event {_clip(event)!r} does not start a review")
+        return Decision("ignore", f"event {_shown(event)} does not start a review")
     except Malformed as exc:
         return Decision("invalid", str(exc))
+    except ValidationError as exc:  # a field the checks above let through: still not ours
+        return Decision("invalid", bad_fields(exc))
 
 
 def _github_pull_request(payload: Mapping[str, Any], options: TriggerOptions) -> Decision:
     action = get_str(payload, "action")
     if action not in GITHUB_REVIEW_ACTIONS:
-        return Decision("ignore", f"pull_request action {_clip(action)!r} does not start a review")
+        return Decision("ignore", f"pull_request action {_shown(action)} does not start a review")
     pr = get_mapping(payload, "pull_request")
     head = get_mapping(pr, "head", "pull_request.head")
     base = get_mapping(pr, "base", "pull_request.base")
@@ -146,7 +169,7 @@ def _github_pull_request(payload: Mapping[str, Any], options: TriggerOptions) ->
 def _github_comment(payload: Mapping[str, Any], options: TriggerOptions) -> Decision:
     action = get_str(payload, "action")
     if action != "created":
-        return Decision("ignore", f"issue_comment action {_clip(action)!r} does not start a review")
+        return Decision("ignore", f"issue_comment action {_shown(action)} does not start a review")
     issue = get_mapping(payload, "issue")
     if "pull_request" not in issue:
         return Decision("ignore", "comment on an issue, not a pull request")
@@ -173,7 +196,7 @@ def _gitlab_merge_request(payload: Mapping[str, Any], options: TriggerOptions) -
         # GitLab sets oldrev only when the update pushed commits; a title edit has none.
         return Decision("ignore", "merge request update without new commits")
     if action not in GITLAB_REVIEW_ACTIONS | {"update"}:
-        return Decision("ignore", f"merge request action {_clip(action)!r} does not start a review")
+        return Decision("ignore", f"merge request action {_shown(action)} does not start a review")
     last_commit = get_mapping(attributes, "last_commit", "object_attributes.last_commit")
     draft = _gitlab_draft(attributes, "object_attributes")
     target = _gitlab_target(
@@ -192,7 +215,9 @@ def _gitlab_note(payload: Mapping[str, Any], options: TriggerOptions) -> Decisio
     attributes = get_mapping(payload, "object_attributes")
     noteable = attributes.get("noteable_type")
     if noteable != "MergeRequest" or "merge_request" not in payload:
-        return Decision("ignore", f"comment on a {_clip(noteable)!r}, not a merge request")
+        # "a 'Issue'" for a string; a null or a list is named by its type: "an array"
+        what = f"a {_shown(noteable)}" if isinstance(noteable, str) else _shown(noteable)
+        return Decision("ignore", f"comment on {what}, not a merge request")
     if not _is_command(attributes.get("note"), options.command):
         return Decision("ignore", f"comment on a merge request without {options.command!r}")
     merge_request = get_mapping(payload, "merge_request")
@@ -216,7 +241,7 @@ def _gitlab_target(
 ) -> ReviewTarget:
     project = get_mapping(payload, "project")
     path = get_str(project, "path_with_namespace", "project.path_with_namespace")
-    if not _GITLAB_PROJECT.fullmatch(path):
+    if not is_repo_name("gitlab", path):
         raise Malformed("project.path_with_namespace is not a group/project path")
     return ReviewTarget(
         provider="gitlab",
@@ -233,9 +258,21 @@ def _gitlab_target(
 def _github_repo(payload: Mapping[str, Any]) -> str:
     repository = get_mapping(payload, "repository")
     full_name = get_str(repository, "full_name", "repository.full_name")
-    if not _GITHUB_REPO.fullmatch(full_name):
+    if not is_repo_name("github", full_name):
         raise Malformed("repository.full_name is not owner/name")
     return full_name
+
+
+def is_repo_name(provider: str, name: str) -> bool:
+    """Whether `name` has the shape of a GitHub "owner/name" or a GitLab project path."""
+    pattern = {"github": _GITHUB_REPO, "gitlab": _GITLAB_PROJECT}.get(provider)
+    return pattern is not None and len(name) <= MAX_NAME and pattern.fullmatch(name) is not None
+
+
+def bad_fields(exc: ValidationError) -> str:
+    """The reason for a ReviewTarget refused by its own validation: the fields, not values."""
+    fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
+    return f"bad fields: {', '.join(fields)}"
 
 
 def _installation_id(payload: Mapping[str, Any]) -> int | None:
@@ -260,13 +297,15 @@ def _is_command(body: object, command: str) -> bool:
     return first_line == command or first_line.startswith(command + " ")
 
 
-def _clip(value: object, limit: int = 60) -> object:
-    """Header and payload strings quoted in a reason are cut short: reasons get recorded."""
-    return value[:limit] if isinstance(value, str) else value
+def _shown(value: object, limit: int = 60) -> str:
+    """A header or payload value as quoted in a reason: a string is cut short and repr'd
+    (which escapes control characters and lone surrogates), anything else is named by its
+    JSON type, never rendered, since a list can be megabytes long or deeply nested."""
+    return repr(value[:limit]) if isinstance(value, str) else _json_type(value)
 
 
 def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
+    return display_text(value, MAX_TITLE)
 
 
 def _json_type(value: object) -> str:
@@ -280,4 +319,6 @@ def _json_type(value: object) -> str:
         return "a number"
     if isinstance(value, str):
         return "a string"
+    if isinstance(value, Mapping):
+        return "an object"
     return type(value).__name__
