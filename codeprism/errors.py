@@ -6,6 +6,7 @@ control flow: it stops a command with a clear message and an exit code.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -66,3 +67,30 @@ class SourceError(CodeprismError):
         super().__init__(reason)
         self.kind = kind
         self.reason = reason
+
+
+# Exceptions that only say "see above": the cause is an earlier line of the same output.
+_WRAPPERS = re.compile(
+    r"Engine core initialization failed|See root cause above|RayTaskError|ActorDiedError"
+    r"|The actor died|RayActorError"
+)
+_ERROR_LINE = re.compile(
+    # "SomeError: message", or pydantic's "Value error, message" (vLLM's config checks)
+    r"(?:^|\s)(?:(?:Value|Type|Assertion) error, (?P<pydantic>.+)"
+    r"|(?P<exception>(?:[A-Za-z_][\w.]*)?(?:Error|Exception|Failure)\b:?.*))$"
+)
+
+
+def root_cause_line(text: str, limit: int = 300) -> str:
+    """The one line of a traceback or an engine's log that says what went wrong.
+
+    The last "SomethingError: message" line that is not a wrapper pointing elsewhere wins;
+    without one, the last non-empty line. For one-line CLI errors (`--debug` shows it all).
+    """
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    candidates = [
+        m["pydantic"] or m["exception"] for line in lines if (m := _ERROR_LINE.search(line))
+    ]
+    specific = [c for c in candidates if not _WRAPPERS.search(c)]
+    chosen = (specific or candidates or lines or ["no message"])[-1]
+    return chosen if len(chosen) <= limit else chosen[: limit - 1] + "…"

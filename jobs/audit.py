@@ -40,7 +40,15 @@ from codeprism.audit import (
     resolve,
     skipped,
 )
-from codeprism.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, CodeprismError, ConfigError
+from codeprism.console import report_stdout
+from codeprism.errors import (
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    CodeprismError,
+    ConfigError,
+    root_cause_line,
+)
 from codeprism.findings import Severity, finding_from_record
 from codeprism.formatters import render
 from codeprism.llm.config import load_model_config
@@ -400,8 +408,9 @@ def _token(config: GitHubConfig) -> str | None:
     return config.token.get_secret_value() if config.token else None
 
 
-def run_audit(options: AuditOptions) -> tuple[int, dict[str, Any]]:
-    """Run the audit end to end; returns the exit code and the summary."""
+def run_audit(options: AuditOptions, report: TextIO | None = None) -> tuple[int, dict[str, Any]]:
+    """Run the audit end to end; returns the exit code and the summary. A report without
+    --output goes to `report` (default stdout)."""
     started = time.monotonic()
     warehouse = Warehouse(options.warehouse)
     warehouse.ensure_tables()
@@ -439,7 +448,7 @@ def run_audit(options: AuditOptions) -> tuple[int, dict[str, Any]]:
     print(summary.render(duration), file=stream)
     validated = _quality_gate(options, warehouse, ctx.run_id, stream)
     if not _summary_only(options):
-        _write_report(options, warehouse, ctx.run_id, summary_data)
+        _write_report(options, warehouse, ctx.run_id, summary_data, report or sys.stdout)
     if not validated:  # the data is kept, but no dashboard shows it: a pipeline must notice
         return EXIT_ERROR, summary_data
     if options.fail_on and count_at_or_above(warehouse, ctx.run_id, options.fail_on):
@@ -476,7 +485,8 @@ def _llm_pass(
     except Exception as exc:
         _write_run(warehouse, ctx, "failed", len(specs))
         raise LlmPassError(
-            f"the LLM pass failed ({type(exc).__name__}: {exc}); the static results are "
+            f"the LLM pass failed ({root_cause_line(f'{type(exc).__name__}: {exc}')}); "
+            f"the static results are "
             f"written: re-run with --run-id {ctx.run_id} to retry the LLM pass"
         ) from exc
     log.debug("llm pass took %.1fs", time.monotonic() - started)
@@ -554,7 +564,11 @@ def _summary_only(options: AuditOptions) -> bool:
 
 
 def _write_report(
-    options: AuditOptions, warehouse: Warehouse, run_id: str, summary_data: dict[str, Any]
+    options: AuditOptions,
+    warehouse: Warehouse,
+    run_id: str,
+    summary_data: dict[str, Any],
+    report: TextIO,
 ) -> None:
     # A report document holds every finding by nature; the pipeline itself never does.
     findings = [finding_from_record(r) for r in current_findings(warehouse, run_id).to_pylist()]
@@ -562,7 +576,7 @@ def _write_report(
     if options.output:
         options.output.write_text(document)
     else:
-        print(document)
+        print(document, file=report)
 
 
 def _say(options: AuditOptions, message: str) -> None:
@@ -578,8 +592,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING)
     # vLLM logs every engine step at INFO; the progress line is what people came for
     os.environ.setdefault("VLLM_LOGGING_LEVEL", "DEBUG" if args.debug else "WARNING")
+    # a machine-readable report on stdout: nothing else may reach stdout (console.py)
+    claim = args.fmt != "table" and args.output is None
     try:
-        code, _ = run_audit(options_from_args(args))
+        options = options_from_args(args)
+        if options.llm is not None:
+            print(f"codeprism audit: {options.llm.model.describe()}", file=sys.stderr)
+        with report_stdout(claim) as report:
+            code, _ = run_audit(options, report)
         return code
     except CodeprismError as exc:
         if args.debug:

@@ -56,10 +56,21 @@ class ModelConfig(BaseModel):
     enforce_eager: bool = False  # skip graph compilation: faster start, slower decoding
     max_num_seqs: int = Field(default=64, ge=1)
     sampling: SamplingConfig = SamplingConfig()
+    # The context the model itself allows (its config.json), filled in when the config is
+    # loaded; max_model_len never exceeds it. None: unknown here (a hub id not cached).
+    model_max_len: int | None = Field(default=None, ge=1)
 
     @property
     def name(self) -> str:
         return self.served_name or self.model
+
+    def describe(self) -> str:
+        """One line for stderr: the model and the context it really runs with."""
+        limit = f"; the model allows {self.model_max_len}" if self.model_max_len else ""
+        return (
+            f"model {self.name}: context {self.max_model_len} tokens{limit}, "
+            f"answers up to {self.sampling.max_tokens} tokens"
+        )
 
     def on_cpu(self) -> bool:
         """Where the engine runs; `auto` asks vLLM which platform it was built for."""
@@ -112,6 +123,83 @@ def load_model_config(spec: str, **overrides: Any) -> ModelConfig:
             data |= {"load_format": "dummy", "max_model_len": 8192, "enforce_eager": True}
     data |= {key: value for key, value in overrides.items() if value is not None}
     try:
-        return ModelConfig.model_validate(data)
+        config = ModelConfig.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(f"invalid model config: {exc}") from exc
+        raise ConfigError(f"invalid model config: {_one_line(exc)}") from exc
+    return fit_to_model(config)
+
+
+def fit_to_model(config: ModelConfig) -> ModelConfig:
+    """The config, its context no longer than the model's own config allows.
+
+    vLLM refuses a max_model_len above what it derives from the model (a pydantic error at
+    engine start), and models as users have them often allow less than the packaged 16384.
+    The answer budget shrinks with the context, to at most a quarter of it, so a short
+    context still leaves room for the diff.
+    """
+    limit = config.model_max_len or model_position_limit(config.model)
+    if limit is None:
+        return config
+    context = min(config.max_model_len, limit)
+    answer = min(config.sampling.max_tokens, max(context // 4, 1))
+    return config.model_copy(
+        update={
+            "max_model_len": context,
+            "model_max_len": limit,
+            "sampling": config.sampling.model_copy(update={"max_tokens": answer}),
+        }
+    )
+
+
+# The keys vLLM reads a model's context length from (the smallest present wins).
+_POSITION_KEYS = (
+    "max_position_embeddings",
+    "n_positions",
+    "max_seq_len",
+    "seq_length",
+    "max_sequence_length",
+    "max_target_positions",
+    "model_max_length",
+)
+
+
+def model_position_limit(model: str) -> int | None:
+    """How many positions a local model directory's config.json allows; None for a hub id
+    (vLLM reads it on the machine that serves) or a config without a length.
+
+    A local directory that is not a usable model is a ConfigError here, in one line, rather
+    than a traceback from deep inside the engine a minute later.
+    """
+    path = Path(model).expanduser()
+    if not path.exists():
+        if model.startswith(("/", "./", "../", "~")):
+            raise ConfigError(f"model directory {model} does not exist")
+        return None
+    if not path.is_dir():
+        raise ConfigError(f"model {model} is a file, not a model directory or a config file")
+    config_file = path / "config.json"
+    try:
+        hf_config = json.loads(config_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"model directory {model} has no config.json") from None
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"model directory {model}: config.json is unreadable: {exc}") from exc
+    if not isinstance(hf_config, dict):
+        raise ConfigError(f"model directory {model}: config.json is not a JSON object")
+    text_config = hf_config.get("text_config")
+    if isinstance(text_config, dict):  # multimodal configs nest the language model's
+        hf_config = {**hf_config, **text_config}
+    lengths = [
+        value
+        for key in _POSITION_KEYS
+        if isinstance(value := hf_config.get(key), int) and value > 0
+    ]
+    # rope scaling may stretch this further; the unstretched length is always accepted
+    return min(lengths) if lengths else None
+
+
+def _one_line(exc: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in error['loc']) or 'config'}: {error['msg']}"
+        for error in exc.errors()
+    )

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Protocol
 
+from codeprism.console import held_stderr
+from codeprism.errors import CodeprismError, root_cause_line
 from codeprism.llm.config import ModelConfig
 
 log = logging.getLogger(__name__)
@@ -67,15 +69,35 @@ class _Tokenizer:
         return len(self._tokenizer.encode(text, add_special_tokens=False))
 
 
+class EngineStartError(CodeprismError):
+    """The model engine did not start; the message is the one line that says why."""
+
+
 class LocalEngine:
-    """`vllm.LLM` in process. Scripts that use it need a `__main__` guard (vLLM spawns)."""
+    """`vllm.LLM` in process. Scripts that use it need a `__main__` guard (vLLM spawns).
 
-    def __init__(self, config: ModelConfig) -> None:
-        from vllm import LLM
+    With `quiet`, the engine's start-up output (hundreds of lines, from this process and its
+    engine process) is held back: a failure is one EngineStartError line, the root cause.
+    """
 
+    def __init__(self, config: ModelConfig, *, quiet: bool = True) -> None:
         self.config = config
-        self._on_cpu = config.on_cpu()
-        self._llm = LLM(model=config.model, seed=0, **config.engine_kwargs(self._on_cpu))
+        with held_stderr(quiet) as held:
+            try:
+                from vllm import LLM
+
+                self._on_cpu = config.on_cpu()
+                kwargs = config.engine_kwargs(self._on_cpu)
+                self._llm = LLM(model=config.model, seed=0, **kwargs)
+            except Exception as exc:
+                failure: Exception | None = exc
+            else:
+                failure = None
+        if failure is not None:
+            cause = root_cause_line(f"{held.getvalue()}\n{type(failure).__name__}: {failure}")
+            raise EngineStartError(
+                f"the model engine did not start ({config.model}): {cause}"
+            ) from failure
         self._tokens = _Tokenizer(config)
 
     @property
@@ -285,6 +307,11 @@ def build_llm_processor(
         placement_group_config=_placement(config, on_cpu),
     )
     return build_processor(processor_config, preprocess=preprocess, postprocess=postprocess)
+
+
+def placement_cpus(config: ModelConfig, on_cpu: bool) -> float:
+    """The CPUs one engine replica's placement group reserves."""
+    return float(sum(bundle.get("CPU", 0) for bundle in _placement(config, on_cpu)["bundles"]))
 
 
 def _placement(config: ModelConfig, on_cpu: bool) -> dict[str, Any]:

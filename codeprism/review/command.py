@@ -17,8 +17,10 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from codeprism import __version__
+from codeprism.console import report_stdout
 from codeprism.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, CodeprismError, ConfigError
 from codeprism.findings import Severity, at_or_above
 from codeprism.formatters import FORMATS, render
@@ -52,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, report: TextIO) -> int:
     config = ReviewConfig(
         agents=tuple(a.strip() for a in args.agents.split(",") if a.strip()),
         max_findings=args.max_findings,
@@ -64,7 +66,11 @@ def run(args: argparse.Namespace) -> int:
     model = load_model_config(args.model) if args.model else None
     engine: Engine | None = None
     if model is not None:
-        engine = ServeEngine(model, args.serve_url) if args.serve_url else LocalEngine(model)
+        if args.serve_url:
+            engine = ServeEngine(model, args.serve_url)
+        else:
+            engine = LocalEngine(model, quiet=not args.debug)
+        print(f"codeprism review: {model.describe()}", file=sys.stderr)
     try:
         with tempfile.TemporaryDirectory(prefix="codeprism-head-") as scratch:
             tree = head_tree(args.repo, args.head, files, Path(scratch)) if args.repo else None
@@ -77,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         args.output.write_text(document)
     else:
-        sys.stdout.write(document)
+        report.write(document)
     _report(result, verbose=args.debug)
     if args.fail_on and at_or_above(result.findings, Severity(args.fail_on)):
         return EXIT_FINDINGS
@@ -115,8 +121,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING)
     # vLLM logs every engine step at INFO; the report is what people came for
     os.environ.setdefault("VLLM_LOGGING_LEVEL", "DEBUG" if args.debug else "WARNING")
+    # a machine-readable report on stdout: nothing else may reach stdout (console.py)
+    claim = args.fmt != "table" and args.output is None
     try:
-        return run(args)
+        with report_stdout(claim) as report:
+            return run(args, report)
     except CodeprismError as exc:
         if args.debug:
             raise
