@@ -412,15 +412,35 @@ def test_an_unchanged_repo_gets_no_new_llm_pass(llm_audit: dict) -> None:
     )
 
 
-def test_a_failed_llm_pass_keeps_the_static_results(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], ray_local: None
+def test_a_missing_model_directory_stops_the_audit_before_it_starts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     repo = tmp_path / "one"
     repo.mkdir()
     (repo / "risky.py").write_text(RISKY)
     warehouse = tmp_path / "wh"
     args = [str(repo), "--warehouse", str(warehouse), "--cache-dir", str(tmp_path / "c")]
-    code = audit(*args, "--run-id", "broken", "--model", str(tmp_path / "no-such-model"))
+    code = audit(*args, "--run-id", "nomodel", "--model", str(tmp_path / "no-such-model"))
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no-such-model does not exist" in err
+    assert not warehouse.exists()  # nothing was swept, so nothing half-written
+
+
+def test_a_failed_llm_pass_keeps_the_static_results(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], ray_local: None, tiny_model: Path
+) -> None:
+    repo = tmp_path / "one"
+    repo.mkdir()
+    (repo / "risky.py").write_text(RISKY)
+    # The model's config.json is sound, so the audit starts; its weights and tokenizer are
+    # missing, so the engine fails once the static pass is done.
+    weightless = tmp_path / "weightless-model"
+    weightless.mkdir()
+    shutil.copy(tiny_model / "config.json", weightless / "config.json")
+    warehouse = tmp_path / "wh"
+    args = [str(repo), "--warehouse", str(warehouse), "--cache-dir", str(tmp_path / "c")]
+    code = audit(*args, "--run-id", "broken", "--model", str(weightless))
     assert code == 2
     err = capsys.readouterr().err
     assert "the LLM pass failed" in err and "--run-id broken" in err
