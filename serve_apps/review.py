@@ -89,6 +89,10 @@ class ReviewAppArgs(BaseModel):
     static_replicas: int = Field(default=2, ge=1)
     orchestrator_replicas: int = Field(default=1, ge=1)
     ingress_replicas: int = Field(default=1, ge=1)
+    # CPUs per replica (cluster defaults; `codeprism serve` sizes them to the local Ray)
+    static_cpus: float = Field(default=1.0, gt=0)
+    orchestrator_cpus: float = Field(default=0.5, gt=0)
+    ingress_cpus: float = Field(default=0.5, gt=0)
     max_body_bytes: int = Field(default=MAX_BODY_BYTES, ge=1)
     # the inbox forgets ended reviews and deliveries after this (GitHub redelivers for 3 days)
     keep_days: float = Field(default=30.0, gt=0)
@@ -162,7 +166,7 @@ def _api_decision(payload: Any) -> Decision:
 
 # Acknowledging is a few milliseconds of work per request: Serve's default of 5 ongoing
 # requests per replica makes the proxy refuse bursts that one replica can easily absorb.
-@serve.deployment(ray_actor_options={"num_cpus": 0.5}, max_ongoing_requests=256)
+@serve.deployment(max_ongoing_requests=256)
 @serve.ingress(api)
 class Ingress:
     def __init__(self, args: ReviewAppArgs, orchestrator: DeploymentHandle) -> None:
@@ -320,10 +324,8 @@ class Ingress:
 # -- orchestrator ----------------------------------------------------------------------------
 
 
-@serve.deployment(
-    ray_actor_options={"num_cpus": 0.5, "runtime_env": {"env_vars": dict(ROUTER_OWN_LOOP)}},
-    health_check_period_s=5,
-)
+# CPUs and the router's own loop: see build_review_app
+@serve.deployment(health_check_period_s=5)
 class ReviewOrchestrator:
     """Claims reviews from the inbox and runs them, `max_concurrent_reviews` at a time.
 
@@ -464,7 +466,7 @@ class _LeaseKeeper:
 # -- static analysis -------------------------------------------------------------------------
 
 
-@serve.deployment(ray_actor_options={"num_cpus": 1})
+@serve.deployment
 class StaticAnalysis:
     def __init__(self, head_fetch_timeout_s: float) -> None:
         self.analysis = AnalysisConfig()
@@ -481,15 +483,25 @@ def build_review_app(args: ReviewAppArgs) -> Application:
     """Ingress → orchestrator → static analysis (the LLM is the separate `llm` app)."""
     static = (
         _deployment(StaticAnalysis)
-        .options(num_replicas=args.static_replicas)
+        .options(
+            num_replicas=args.static_replicas, ray_actor_options={"num_cpus": args.static_cpus}
+        )
         .bind(args.head_fetch_timeout_s)
     )
     orchestrator = (
         _deployment(ReviewOrchestrator)
-        .options(num_replicas=args.orchestrator_replicas)
+        .options(
+            num_replicas=args.orchestrator_replicas,
+            ray_actor_options={
+                "num_cpus": args.orchestrator_cpus,
+                "runtime_env": {"env_vars": dict(ROUTER_OWN_LOOP)},
+            },
+        )
         .bind(args, static)
     )
-    ingress = _deployment(Ingress).options(num_replicas=args.ingress_replicas)
+    ingress = _deployment(Ingress).options(
+        num_replicas=args.ingress_replicas, ray_actor_options={"num_cpus": args.ingress_cpus}
+    )
     return ingress.bind(args, orchestrator)
 
 
