@@ -19,10 +19,13 @@ from typing import TextIO
 
 
 @contextlib.contextmanager
-def report_stdout(claim: bool = True) -> Iterator[TextIO]:
+def report_stdout(claim: bool = True, *, restore: bool = True) -> Iterator[TextIO]:
     """Yield the stream the report goes to. With `claim`, file descriptor 1 is a copy of
     stderr for the duration, so whatever anything else in or under this process writes to
     stdout lands on stderr; processes started meanwhile keep writing there.
+
+    A command passes `restore=False`: vLLM and Ray still write while the interpreter exits
+    (an engine's shutdown warning), after the report, so stdout stays pointed at stderr.
 
     When stdout is not this process's descriptor 1 (a test capturing `sys.stdout`), there is
     nothing to redirect and the report goes to `sys.stdout` as is.
@@ -40,33 +43,40 @@ def report_stdout(claim: bool = True) -> Iterator[TextIO]:
     finally:
         report.close()
         sys.stdout.flush()
-        os.dup2(saved, 1)
+        if restore:
+            os.dup2(saved, 1)
         os.close(saved)
 
 
 @contextlib.contextmanager
-def held_stderr(hold: bool = True) -> Iterator[io.StringIO]:
-    """Hold what is written to stderr (descriptor 2, child processes included) in a file
-    for the duration; the yielded buffer gets the held text once the block ends, on success
-    or failure. Processes started meanwhile keep the file, which is deleted here.
+def held_output(hold: bool = True) -> Iterator[io.StringIO]:
+    """Hold what is written to stdout and stderr (descriptors 1 and 2, child processes
+    included) in one file for the duration; the yielded buffer gets the held text once the
+    block ends, on success or failure. Processes started meanwhile keep the file, which is
+    deleted here. vLLM logs to stdout, so holding stderr alone lets its warnings through.
 
     For chatty start-ups (a model engine): the caller shows the text, or the one line of it
     that matters, only when something went wrong.
     """
     held = io.StringIO()
-    if not hold or not _is_descriptor(sys.stderr, 2):
+    fds = [fd for fd, stream in ((1, sys.stdout), (2, sys.stderr)) if _is_descriptor(stream, fd)]
+    if not hold or not fds:
         yield held
         return
+    sys.stdout.flush()
     sys.stderr.flush()
-    saved = os.dup(2)
+    saved = {fd: os.dup(fd) for fd in fds}
     with tempfile.TemporaryFile(mode="w+b", prefix="codeprism-held-") as sink:
-        os.dup2(sink.fileno(), 2)
+        for fd in fds:
+            os.dup2(sink.fileno(), fd)
         try:
             yield held
         finally:
+            sys.stdout.flush()
             sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
+            for fd, copy in saved.items():
+                os.dup2(copy, fd)
+                os.close(copy)
             sink.seek(0)
             held.write(sink.read().decode("utf-8", "replace"))
 

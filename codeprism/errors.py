@@ -89,8 +89,17 @@ def root_cause_line(text: str, limit: int = 300) -> str:
     """
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     candidates = [
-        m["pydantic"] or m["exception"] for line in lines if (m := _ERROR_LINE.search(line))
+        (m["pydantic"] or m["exception"], at)
+        for at, line in enumerate(lines)
+        if (m := _ERROR_LINE.search(line))
     ]
-    specific = [c for c in candidates if not _WRAPPERS.search(c)]
-    chosen = (specific or candidates or lines or ["no message"])[-1]
+    specific = [c for c in candidates if not _WRAPPERS.search(c[0])]
+    chosen, at = (
+        specific
+        or candidates
+        or [(line, at) for at, line in enumerate(lines)]
+        or [("no message", 0)]
+    )[-1]
+    if chosen.endswith(":") and at + 1 < len(lines):  # "...from one of:" goes on below
+        chosen = f"{chosen} {lines[at + 1]}"
     return chosen if len(chosen) <= limit else chosen[: limit - 1] + "…"

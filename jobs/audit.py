@@ -598,7 +598,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         options = options_from_args(args)
         if options.llm is not None:
             print(f"codeprism audit: {options.llm.model.describe()}", file=sys.stderr)
-        with report_stdout(claim) as report:
+        with report_stdout(claim, restore=False) as report:
             code, _ = run_audit(options, report)
         return code
     except CodeprismError as exc:

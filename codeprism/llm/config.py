@@ -129,19 +129,26 @@ def load_model_config(spec: str, **overrides: Any) -> ModelConfig:
     return fit_to_model(config)
 
 
+# The agents' instructions, output schema and static evidence take 1,100 to 1,400 tokens of
+# every request (codeprism/review/prompts); a short context keeps this much for them.
+PROMPT_TOKENS_RESERVED = 1536
+MIN_ANSWER_TOKENS = 128
+
+
 def fit_to_model(config: ModelConfig) -> ModelConfig:
     """The config, its context no longer than the model's own config allows.
 
     vLLM refuses a max_model_len above what it derives from the model (a pydantic error at
     engine start), and models as users have them often allow less than the packaged 16384.
-    The answer budget shrinks with the context, to at most a quarter of it, so a short
-    context still leaves room for the diff.
+    The answer budget shrinks with the context, to at most a quarter of it and at most half
+    of what the agents' instructions leave, so a short context still has room for the diff.
     """
     limit = config.model_max_len or model_position_limit(config.model)
     if limit is None:
         return config
     context = min(config.max_model_len, limit)
-    answer = min(config.sampling.max_tokens, max(context // 4, 1))
+    after_prompt = max((context - PROMPT_TOKENS_RESERVED) // 2, MIN_ANSWER_TOKENS)
+    answer = min(config.sampling.max_tokens, context // 4, after_prompt)
     return config.model_copy(
         update={
             "max_model_len": context,

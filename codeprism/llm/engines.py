@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Protocol
 
-from codeprism.console import held_stderr
+from codeprism.console import held_output
 from codeprism.errors import CodeprismError, root_cause_line
 from codeprism.llm.config import ModelConfig
 
@@ -82,7 +82,7 @@ class LocalEngine:
 
     def __init__(self, config: ModelConfig, *, quiet: bool = True) -> None:
         self.config = config
-        with held_stderr(quiet) as held:
+        with held_output(quiet) as held:
             try:
                 from vllm import LLM
 

@@ -124,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # a machine-readable report on stdout: nothing else may reach stdout (console.py)
     claim = args.fmt != "table" and args.output is None
     try:
-        with report_stdout(claim) as report:
+        with report_stdout(claim, restore=False) as report:
             return run(args, report)
     except CodeprismError as exc:
         if args.debug:
