@@ -75,23 +75,30 @@ class Waiting:
         return f"{where} is still starting ({self.status.lower()})"
 
 
+def _status_name(status: object) -> str:
+    """ "HEALTHY" for DeploymentStatus.HEALTHY: a str-valued enum, whose str() is the member's
+    qualified name in some Ray processes and the value in others."""
+    return str(getattr(status, "value", status))
+
+
 def waiting_deployments(apps: Sequence[str]) -> tuple[list[Waiting], list[str]]:
     """(deployments not yet running, apps that failed as a whole with their message)."""
     from ray import serve
 
-    status = serve.status()
+    serve_status = serve.status()
     waiting: list[Waiting] = []
     failed: list[str] = []
     for name in apps:
-        app = status.applications.get(name)
+        app = serve_status.applications.get(name)
         if app is None:
             waiting.append(Waiting(name, "(all)", "NOT_STARTED", ""))
             continue
-        if str(app.status) == "DEPLOY_FAILED" and not app.deployments:
+        if _status_name(app.status) == "DEPLOY_FAILED" and not app.deployments:
             failed.append(f"app {name} failed to deploy: {root_cause_line(app.message)}")
         for deployment, info in app.deployments.items():
-            if str(info.status) != "HEALTHY":
-                waiting.append(Waiting(name, deployment, str(info.status), info.message))
+            status = _status_name(info.status)
+            if status != "HEALTHY":
+                waiting.append(Waiting(name, deployment, status, info.message))
     return waiting, failed
 
 
@@ -130,7 +137,9 @@ def wait_until_running(
                 + "; ".join(w.explain() for w in waiting)
                 + " (raise --startup-timeout if it only needs longer)"
             )
-        line = "waiting for " + ", ".join(sorted({w.deployment for w in waiting}))
+        line = "waiting for " + ", ".join(
+            sorted({f"{w.deployment} ({w.status.lower()})" for w in waiting})
+        )
         if line != last_said or time.monotonic() >= next_say:
             say(line)
             last_said, next_say = line, time.monotonic() + 15.0
@@ -184,20 +193,30 @@ class RayProcesses:
         running = {p.name() for p in self.alive() if p.name() in services}
         return remembered == running
 
-    def end_survivors(self, grace_s: float = 5.0) -> list[str]:
+    def end_survivors(self, grace_s: float = 5.0, rounds: int = 3) -> list[str]:
         """SIGTERM, then SIGKILL after `grace_s`, to every remembered process still alive;
-        returns their names."""
-        survivors = self.alive()
-        names = sorted({self._known.get((p.pid, p.create_time()), "?") for p in survivors})
-        for proc in survivors:
-            with contextlib.suppress(psutil.Error):
-                proc.terminate()
-        _, still = psutil.wait_procs(survivors, timeout=grace_s)
-        for proc in still:
-            with contextlib.suppress(psutil.Error):
-                proc.kill()
-        psutil.wait_procs(still, timeout=grace_s)
-        return names
+        returns their names.
+
+        Each round looks again first: while Serve winds down, its HAProxy manager reloads
+        HAProxy, which starts a new HAProxy process (orphaned once Ray is gone) that no
+        earlier look could have seen. It is found by its node's config path.
+        """
+        names: set[str] = set()
+        for _ in range(rounds):
+            self.refresh()
+            survivors = self.alive()
+            if not survivors:
+                break
+            names |= {self._known.get((p.pid, p.create_time()), "?") for p in survivors}
+            for proc in survivors:
+                with contextlib.suppress(psutil.Error):
+                    proc.terminate()
+            _, still = psutil.wait_procs(survivors, timeout=grace_s)
+            for proc in still:
+                with contextlib.suppress(psutil.Error):
+                    proc.kill()
+            psutil.wait_procs(still, timeout=grace_s)
+        return sorted(names)
 
 
 def within(

@@ -309,11 +309,28 @@ def test_sigterm_to_the_process_group_leaves_nothing_behind(serve: RunningServe)
     ours = [command, *command.children(recursive=True)]
     names = {p.name() for p in ours}
     assert {"raylet", "gcs_server", "haproxy"} <= names, names
+    # HAProxy reloads while Serve winds down start new HAProxy processes, in their own
+    # process group: look for any of this node's by its config directory
+    config_dirs = {
+        arg.rsplit("/", 1)[0]
+        for p in ours
+        if p.name() == "haproxy"
+        for arg in p.cmdline()
+        if arg.endswith("/haproxy.cfg")
+    }
+    assert config_dirs
     os.killpg(serve.process.pid, signal.SIGTERM)
     code = serve.process.wait(120)
     assert code == 0, serve.output()[-3000:]  # a clean stop on request
     gone, alive = psutil.wait_procs(ours, timeout=10)
     left = [f"{p.pid} {p.name()}" for p in alive if p.status() != psutil.STATUS_ZOMBIE]
     assert left == [], serve.output()[-3000:]
+    orphans = [
+        proc.pid
+        for proc in psutil.process_iter(["name", "cmdline"])
+        if proc.info["name"] == "haproxy"
+        and any(d in " ".join(proc.info["cmdline"] or ()) for d in config_dirs)
+    ]
+    assert orphans == [], serve.output()[-3000:]
     assert _port_is_free(serve.port)
     assert "codeprism serve: stopped in" in serve.output()

@@ -100,3 +100,12 @@ def test_a_failed_replica_is_explained_by_its_root_cause() -> None:
     starting = Waiting("codeprism", "Ingress", "UPDATING", "")
     assert starting.unschedulable() is None
     assert starting.explain() == "deployment Ingress (app codeprism) is still starting (updating)"
+
+
+def test_serve_statuses_read_as_their_values() -> None:
+    from ray.serve._private.common import DeploymentStatus
+
+    from serve_apps.local_ray import _status_name
+
+    assert _status_name(DeploymentStatus.HEALTHY) == "HEALTHY"
+    assert _status_name("UNHEALTHY") == "UNHEALTHY"
