@@ -612,9 +612,15 @@ def _claim_all(barrier: Any, results: Any, path: str, owner: str) -> None:
     inbox = Inbox(Path(path))
     barrier.wait()
     done = []
-    while (claimed := inbox.claim(owner)) is not None:
+    first = inbox.claim(owner)
+    # Both hold a claim before either goes on: on a busy machine one process could
+    # otherwise drain the queue before the other is scheduled, and nothing would race.
+    barrier.wait()
+    claimed = first
+    while claimed is not None:
         if inbox.finish(claimed.review_id, owner, "done"):
             done.append(claimed.review_id)
+        claimed = inbox.claim(owner)
     results.put((owner, done))
 
 
