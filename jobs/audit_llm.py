@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from codeprism.audit import AuditSummary, RunContext
 from codeprism.llm.config import ModelConfig
-from codeprism.llm.engines import DataEngine, build_llm_processor, ray_on_cpu
+from codeprism.llm.engines import ROW_MAP_CPUS, DataEngine, build_llm_processor, ray_on_cpu
 from codeprism.llm_pass import (
     PLAN_ROW,
     REQUEST_KEYS,
@@ -151,7 +151,7 @@ def run_llm_pass(
         .materialize()
     )
     reviews = {p.spec.repo_id: RepoReview(p) for p in pending}
-    for row in planned.filter(lambda r: r["kind"] == "repo").iter_rows():
+    for row in planned.filter(lambda r: r["kind"] == "repo", num_cpus=ROW_MAP_CPUS).iter_rows():
         reviews[row["repo_id"]].planned(row)
     writer = LlmWriter(warehouse, ctx.run_id)
     prompt_versions = options.config.prompt_versions()
@@ -173,9 +173,13 @@ def run_llm_pass(
         finish(review)
     if progress.requests:
         processor = build_llm_processor(model, on_cpu, keep=REQUEST_KEYS)
-        requests = planned.filter(lambda r: r["kind"] == "request")
+        # Row filters and maps ask for a tenth of a CPU: the engine and Ray Data's text
+        # stages hold the rest of a small machine (ROW_MAP_CPUS in codeprism.llm.engines).
+        requests = planned.filter(lambda r: r["kind"] == "request", num_cpus=ROW_MAP_CPUS)
         name = model.name
-        answers = processor(requests).map(lambda row: parse_answer(row, name))
+        answers = processor(requests).map(
+            lambda row: parse_answer(row, name), num_cpus=ROW_MAP_CPUS
+        )
         for answer in answers.iter_rows():
             answering = reviews.get(answer["repo_id"])
             if answering is None:  # a retried row of a repo already finished

@@ -29,6 +29,7 @@ import psutil
 import pytest
 import requests
 
+from codeprism.warehouse import Warehouse
 from tests.fakes.github_server import FakeGitHub
 from tests.fakes.net import free_port
 from tests.fakes.webhook_fuzz import FIXTURES, FuzzedWebhook, fuzzed_webhooks, sign_github
@@ -170,6 +171,43 @@ def test_an_engine_that_cannot_start_is_one_line_and_exit_2(
     assert done.stderr.count("\n") == 1, done.stderr[-3000:]
     assert done.stderr.startswith("codeprism review: error: ")
     assert "Traceback" not in done.stderr
+
+
+# -- codeprism audit --model --------------------------------------------------------------
+
+
+def test_audit_with_a_model_runs_on_the_machines_cpus(
+    corpus: list[Path], tiny_model: Path, tmp_path: Path
+) -> None:
+    """On 2 CPUs, Ray Data's text stages and row maps once held every CPU and the engine
+    waited forever: the LLM pass must fit beside them."""
+    warehouse = tmp_path / "wh"
+    done = subprocess.run(
+        [
+            CODEPRISM,
+            "audit",
+            str(corpus[0]),
+            "--warehouse",
+            str(warehouse),
+            "--model",
+            str(tiny_model),
+            "--llm-files",
+            "1",
+            "--llm-agents",
+            "security",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        env=user_env(),
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "llm: repos 1/1" in done.stderr, done.stderr[-3000:]
+    passes = Warehouse(str(warehouse)).read("llm_passes").to_pylist()
+    assert [(p["repo"], p["model"]) for p in passes] == [(corpus[0].name, str(tiny_model))]
+    assert passes[0]["requests"] >= 1
 
 
 # -- codeprism serve ----------------------------------------------------------------------

