@@ -151,7 +151,7 @@ class Server:
         from codeprism.llm.config import load_model_config
         from codeprism.llm.engines import placement_cpus, ray_on_cpu
         from serve_apps.ingress_mode import use_high_throughput_ingress
-        from serve_apps.llm import LLMAppArgs, build_llm_app
+        from serve_apps.llm import LLM_INGRESS_CPUS, LLMAppArgs, build_llm_app
         from serve_apps.local_ray import RayProcesses, wait_until_running
         from serve_apps.review import ReviewAppArgs, build_review_app
 
@@ -176,7 +176,7 @@ class Server:
             return EXIT_INTERRUPTED
 
         cpus = float(ray.available_resources().get("CPU", 0.0))
-        llm_cpus = placement_cpus(model, ray_on_cpu(model)) if model else 0.0
+        llm_cpus = placement_cpus(model, ray_on_cpu(model)) + LLM_INGRESS_CPUS if model else 0.0
         try:
             plan = plan_replicas(cpus, llm_cpus, args.static_replicas)
         except PlanError as exc:

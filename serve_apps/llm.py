@@ -20,6 +20,11 @@ from ray.serve import Application
 from codeprism.llm.config import DEFAULT_MODEL, ModelConfig, load_model_config
 from codeprism.llm.engines import ray_on_cpu, serve_llm_config
 
+# The OpenAI front of the app only forwards requests to the model's replicas (Ray's own LLM
+# router asks for no CPU either); Serve's default of one CPU left a 2-core machine without
+# room for the review app.
+LLM_INGRESS_CPUS = 0.0
+
 
 class LLMAppArgs(BaseModel):
     """The `args` of the `llm` application in a Serve config file."""
@@ -42,7 +47,12 @@ def build_llm_app(args: LLMAppArgs) -> Application:
 
     config = args.model_settings()
     llm_config = serve_llm_config(config, _on_cpu(config), args.replicas)
-    return build_openai_app({"llm_configs": [llm_config]})
+    return build_openai_app(
+        {
+            "llm_configs": [llm_config],
+            "ingress_deployment_config": {"ray_actor_options": {"num_cpus": LLM_INGRESS_CPUS}},
+        }
+    )
 
 
 def _on_cpu(config: ModelConfig) -> bool:

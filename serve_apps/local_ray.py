@@ -16,6 +16,7 @@ Two things a laptop user meets that a cluster operator does not:
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import re
@@ -59,7 +60,17 @@ class Waiting:
     message: str
 
     def unschedulable(self) -> re.Match[str] | None:
-        return _UNSCHEDULED.search(self.message)
+        """Serve's slow-scheduling warning, when the replica asks for more of some resource
+        than Ray has free. (The same warning comes for replicas that ask for nothing and
+        only wait on a busy machine: those are still starting.)"""
+        match = _UNSCHEDULED.search(self.message)
+        if match is None:
+            return None
+        required, available = _resources(match["required"]), _resources(match["available"])
+        if required is None or available is None:
+            return None  # unreadable: let the startup timeout decide
+        short = any(amount > available.get(name, 0.0) for name, amount in required.items())
+        return match if short else None
 
     def explain(self) -> str:
         match = self.unschedulable()
@@ -73,6 +84,20 @@ class Waiting:
         if self.status == "DEPLOY_FAILED" or self.status == "UNHEALTHY":
             return f"{where} failed to start: {root_cause_line(self.message)}"
         return f"{where} is still starting ({self.status.lower()})"
+
+
+def _resources(text: str) -> dict[str, float] | None:
+    """Serve's resource dict as printed ({"CPU": 1.0}); None if it is not one."""
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(parsed, dict):
+        return None
+    try:
+        return {str(name): float(amount) for name, amount in parsed.items()}
+    except (TypeError, ValueError):
+        return None
 
 
 def _status_name(status: object) -> str:

@@ -83,6 +83,18 @@ def test_an_unplaceable_replica_is_explained_with_its_flag() -> None:
     )
 
 
+def test_a_replica_that_fits_is_only_slow_not_unplaceable() -> None:
+    # Serve warns about every replica pending past the threshold, even one that asks for
+    # nothing (an LLM front waiting on a busy machine) or for what Ray has free
+    for required, available in (("{}", "{}"), ('{"CPU": 0.25}', '{"CPU": 0.5}'), ("x", "{}")):
+        message = UNPLACED.replace('{"CPU": 1.0}', required, 1).replace('{"CPU": 0.0}', available)
+        waiting = Waiting("llm", "OpenAiIngress", "UPDATING", message)
+        assert waiting.unschedulable() is None, message
+        assert (
+            waiting.explain() == "deployment OpenAiIngress (app llm) is still starting (updating)"
+        )
+
+
 def test_a_failed_replica_is_explained_by_its_root_cause() -> None:
     traceback = (
         "The deployment failed to start 3 times in a row.\n"

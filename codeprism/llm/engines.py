@@ -326,9 +326,14 @@ def build_llm_processor(
     )
 
 
+SERVE_REPLICA_CPUS = 0.0
+
+
 def placement_cpus(config: ModelConfig, on_cpu: bool) -> float:
-    """The CPUs one engine replica's placement group reserves."""
-    return float(sum(bundle.get("CPU", 0) for bundle in _placement(config, on_cpu)["bundles"]))
+    """The CPUs one engine replica's placement group reserves (on Serve, with the replica
+    actor's own SERVE_REPLICA_CPUS added)."""
+    bundles = _placement(config, on_cpu)["bundles"]
+    return float(sum(bundle.get("CPU", 0) for bundle in bundles)) + SERVE_REPLICA_CPUS
 
 
 def _placement(config: ModelConfig, on_cpu: bool) -> dict[str, Any]:
@@ -345,7 +350,12 @@ def serve_llm_config(config: ModelConfig, on_cpu: bool, replicas: int = 1) -> An
     return LLMConfig(
         model_loading_config={"model_id": config.name, "model_source": config.model},
         engine_kwargs=config.engine_kwargs(on_cpu),
-        deployment_config={"num_replicas": replicas},
+        # The replica actor only relays to its engine, which the placement group's CPU
+        # runs; Serve LLM adds the actor's CPUs (default 1) to that bundle.
+        deployment_config={
+            "num_replicas": replicas,
+            "ray_actor_options": {"num_cpus": SERVE_REPLICA_CPUS},
+        },
         placement_group_config=_placement(config, on_cpu),
     )
 
