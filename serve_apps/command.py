@@ -41,8 +41,6 @@ LOCAL_RAY_SETTINGS = {
     "RAY_SERVE_DIRECT_INGRESS_MIN_DRAINING_PERIOD_S": "2",
 }
 
-log = logging.getLogger("codeprism.serve")
-
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -148,10 +146,8 @@ class Server:
         import ray
         from ray import serve
 
-        from codeprism.llm.config import load_model_config
-        from codeprism.llm.engines import placement_cpus, ray_on_cpu
         from serve_apps.ingress_mode import use_high_throughput_ingress
-        from serve_apps.llm import LLM_INGRESS_CPUS, LLMAppArgs, build_llm_app
+        from serve_apps.llm import LLMAppArgs, build_llm_app, llm_app_cpus
         from serve_apps.local_ray import RayProcesses, wait_until_running
         from serve_apps.review import ReviewAppArgs, build_review_app
 
@@ -159,7 +155,8 @@ class Server:
         # everything that can be checked without Ray fails here, in one line
         _check_port_free(args.host, args.port)
         ReviewAppArgs(secrets_file=args.secrets_file).secrets()
-        model = load_model_config(args.model, device=args.device) if args.model else None
+        llm_args = LLMAppArgs(model=args.model, device=args.device) if args.model else None
+        model = llm_args.model_settings() if llm_args else None
         address = args.address or os.environ.get("RAY_ADDRESS")
         self.joined = bool(address)
         if self.joined:
@@ -176,7 +173,7 @@ class Server:
             return EXIT_INTERRUPTED
 
         cpus = float(ray.available_resources().get("CPU", 0.0))
-        llm_cpus = placement_cpus(model, ray_on_cpu(model)) + LLM_INGRESS_CPUS if model else 0.0
+        llm_cpus = llm_app_cpus(llm_args, model) if llm_args and model else 0.0
         try:
             plan = plan_replicas(cpus, llm_cpus, args.static_replicas)
         except PlanError as exc:
@@ -186,9 +183,9 @@ class Server:
         base = f"http://{args.host}:{args.port}"
         serve.start(http_options={"host": args.host, "port": args.port})
         targets = []
-        if model is not None:
+        if llm_args is not None and model is not None:
             _say(model.describe())
-            llm = build_llm_app(LLMAppArgs(model=args.model, device=args.device))
+            llm = build_llm_app(llm_args)
             targets.append(serve.RunTarget(llm, name="llm", route_prefix=LLM_ROUTE))
         review = build_review_app(
             ReviewAppArgs(
@@ -248,6 +245,7 @@ class Server:
         """Serve, then Ray, then whatever of the local Ray outlived them (HAProxy above all).
         Each step is bounded: the Ray it talks to may already be gone."""
         import ray
+        from ray import serve
 
         from serve_apps.local_ray import within
 
@@ -255,8 +253,6 @@ class Server:
             return
         _say("stopping")
         started = time.monotonic()
-        from ray import serve
-
         if self.joined:  # the cluster and its Serve stay; only this command's apps go
             for app in self.apps:
                 within(60.0, f"deleting app {app}", functools.partial(serve.delete, app))

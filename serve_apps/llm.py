@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ray.serve import Application
 
 from codeprism.llm.config import DEFAULT_MODEL, ModelConfig, load_model_config
-from codeprism.llm.engines import ray_on_cpu, serve_llm_config
+from codeprism.llm.engines import ray_on_cpu, serve_llm_config, serve_replica_cpus
 
 # The OpenAI front of the app only forwards requests to the model's replicas (Ray's own LLM
 # router asks for no CPU either); Serve's default of one CPU left a 2-core machine without
@@ -53,6 +53,11 @@ def build_llm_app(args: LLMAppArgs) -> Application:
             "ingress_deployment_config": {"ray_actor_options": {"num_cpus": LLM_INGRESS_CPUS}},
         }
     )
+
+
+def llm_app_cpus(args: LLMAppArgs, config: ModelConfig) -> float:
+    """The CPUs the app reserves on the connected Ray: every replica and the front."""
+    return args.replicas * serve_replica_cpus(config, _on_cpu(config)) + LLM_INGRESS_CPUS
 
 
 def _on_cpu(config: ModelConfig) -> bool:

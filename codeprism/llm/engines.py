@@ -329,9 +329,9 @@ def build_llm_processor(
 SERVE_REPLICA_CPUS = 0.0
 
 
-def placement_cpus(config: ModelConfig, on_cpu: bool) -> float:
-    """The CPUs one engine replica's placement group reserves (on Serve, with the replica
-    actor's own SERVE_REPLICA_CPUS added)."""
+def serve_replica_cpus(config: ModelConfig, on_cpu: bool) -> float:
+    """The CPUs one replica of `serve_llm_config` reserves: its engine's placement bundles
+    plus the replica actor's own."""
     bundles = _placement(config, on_cpu)["bundles"]
     return float(sum(bundle.get("CPU", 0) for bundle in bundles)) + SERVE_REPLICA_CPUS
 
