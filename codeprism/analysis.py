@@ -29,15 +29,24 @@ from codeprism.analyzers import inventory as inventory_
 from codeprism.analyzers.inventory import Inventory, InventoryCounter
 from codeprism.analyzers.worker import Worker
 from codeprism.errors import ConfigError, Problem, ProblemKind
+from codeprism.file_roles import FileRole, file_role
 from codeprism.files import RepoFile, read_text, resolve_root, walk_repo
 from codeprism.findings import Finding, with_fingerprints
+from codeprism.noise import apply_noise_policy
+from codeprism.same_problem import merge_same_problems
 
 __all__ = ["AnalysisConfig", "AnalyzerSuite", "Inventory", "RepoAnalysis", "analyzer_versions"]
 
 
 @dataclass(frozen=True)
 class AnalysisConfig:
-    analyzers: tuple[str, ...] = ("ruff", "bandit", "secrets", "complexity")  # + inventory
+    analyzers: tuple[str, ...] = (
+        "ruff",
+        "bandit",
+        "semgrep",
+        "secrets",
+        "complexity",
+    )  # + inventory
     max_file_bytes: int = 2_000_000  # bigger files -> TOO_LARGE, never read
     file_timeout_s: float = 60.0  # per file, per analyzer
     complexity_max_ccn: int = 15
@@ -57,9 +66,12 @@ class AnalysisConfig:
 
 @dataclass
 class RepoAnalysis:
-    findings: list[Finding]  # fingerprinted; repo, org and commit_sha filled
+    # one per problem and place (merged across analyzers), fingerprinted, with the file's
+    # role; repo, org and commit_sha filled
+    findings: list[Finding]
     problems: list[Problem]  # per-file problems (stage ANALYZE), paths repository-relative
     inventory: Inventory
+    not_reported: dict[str, int] = field(default_factory=dict)  # noise policy: reason -> count
 
 
 @dataclass
@@ -69,6 +81,7 @@ class _Sweep:
     findings: list[Finding] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     inventory: InventoryCounter = field(default_factory=InventoryCounter)
+    roles: dict[str, FileRole] = field(default_factory=dict)  # path -> role
 
 
 def analyzer_versions(config: AnalysisConfig) -> dict[str, str]:
@@ -125,11 +138,22 @@ class AnalyzerSuite:
                 result = analyzer.analyze_batch(real_root, batch_files[analyzer.name])
                 sweep.findings.extend(result.findings)
                 sweep.problems.extend(result.problems)
-        findings = [replace(f, repo=repo, org=org, commit_sha=commit_sha) for f in sweep.findings]
+        findings = [
+            replace(
+                f,
+                repo=repo,
+                org=org,
+                commit_sha=commit_sha,
+                file_role=sweep.roles.get(f.file_path) or file_role(f.file_path),
+            )
+            for f in sweep.findings
+        ]
+        reported, not_reported = apply_noise_policy(merge_same_problems(findings))
         return RepoAnalysis(
-            findings=with_fingerprints(findings),
+            findings=with_fingerprints(reported),
             problems=_deduplicated(sweep.problems),
             inventory=sweep.inventory.result(),
+            not_reported=dict(sorted(not_reported.items())),
         )
 
     def _analyze_file(
@@ -141,6 +165,7 @@ class AnalyzerSuite:
             sweep.problems.append(text)
             return
         sweep.inventory.add_text(file.rel, text)
+        sweep.roles[file.rel] = file_role(file.rel, text)
         if not text:
             return  # nothing to find in an empty file; saves a round trip per __init__.py
         for analyzer in self._batch:

@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from codeprism.analysis import AnalyzerSuite, RepoAnalysis
 from codeprism.errors import Problem, ProblemKind, SourceError, Stage
+from codeprism.file_roles import FileRole
 from codeprism.findings import Finding, finding_id
+from codeprism.noise import ALL_ROLES, DEFAULT_ROLES
 from codeprism.review.output import DropReason
 from codeprism.schema import ERRORS, FINDINGS, REPOS
 from codeprism.sources import Checkout, RepoSpec, Revision, checkout
@@ -267,6 +268,7 @@ def _result(
         "analyzer_versions": ctx.analyzer_versions,
         "duration_s": seconds if seconds is not None else resolved.seconds,
         "audited_at": now,
+        "not_reported": list(analysis.not_reported.items()) if analysis else None,
     }
     return RepoResult(
         repo_id=spec.repo_id,
@@ -306,6 +308,8 @@ def findings_table(
             "model": f.model,
             "prompt_version": f.prompt_version,
             "created_at": created_at,
+            "reported_by": list(f.reporters),
+            "file_role": f.file_role.value,
         }
         for f in findings
     ]
@@ -338,13 +342,17 @@ class AuditSummary:
     """Running totals shown while the audit runs and printed at its end."""
 
     targets: int
+    roles: frozenset[FileRole] = DEFAULT_ROLES  # whose findings are counted; all are stored
     repos: Counter[str] = field(default_factory=Counter)  # status -> count
     files: int = 0
     lines: int = 0
-    findings: int = 0
+    findings: int = 0  # in files of the counted roles
     errors: int = 0
     by_severity: Counter[str] = field(default_factory=Counter)
+    # a merged finding counts once, under all its rules: "B602/S602"
     by_rule: Counter[str] = field(default_factory=Counter)
+    by_role: Counter[str] = field(default_factory=Counter)  # every role, counted or not
+    not_reported: Counter[str] = field(default_factory=Counter)  # noise policy reason -> n
     failed: list[str] = field(default_factory=list)
     # the LLM pass (`--model`); llm_model stays None without one, and the summary unchanged
     llm_model: str | None = None
@@ -364,12 +372,15 @@ class AuditSummary:
             reasons = result.errors.column("reason").to_pylist()
             self.failed.append(f"{row['repo']}: {reasons[0] if reasons else 'failed'}")
         self.errors += result.errors.num_rows
-        self.findings += result.findings.num_rows
-        if result.findings.num_rows:
-            for column, counter in (("severity", self.by_severity), ("rule_id", self.by_rule)):
-                counts = pc.value_counts(result.findings.column(column))
-                for item in counts.to_pylist():
-                    counter[item["values"]] += item["counts"]
+        self.not_reported.update(dict(row.get("not_reported") or []))
+        columns = result.findings.select(["severity", "reported_by", "file_role"]).to_pydict()
+        for severity, reporters, role in zip(*columns.values(), strict=True):
+            role = role or FileRole.SOURCE.value
+            self.by_role[role] += 1
+            if role in self.roles:
+                self.findings += 1
+                self.by_severity[severity] += 1
+                self.by_rule["/".join(sorted(r.split(":", 1)[-1] for r in reporters))] += 1
 
     def add_llm(
         self, *, findings: int, requests: int, dropped: Mapping[str, int], left_out: int
@@ -402,6 +413,9 @@ class AuditSummary:
             "files": self.files,
             "lines": self.lines,
             "findings": self.findings,
+            "counted_roles": sorted(self.roles),
+            "by_role": {r.value: self.by_role.get(r.value, 0) for r in FileRole},
+            "not_reported": dict(sorted(self.not_reported.items())),
             "errors": self.errors,
             "by_severity": {
                 s: self.by_severity.get(s, 0) for s in ("critical", "high", "medium", "low", "info")
@@ -421,6 +435,11 @@ class AuditSummary:
             "left_out": self.llm_left_out,
         }
 
+    def _roles_text(self) -> str:
+        if self.roles == ALL_ROLES:
+            return "all files"
+        return " and ".join(sorted(self.roles)) + " files (--all-roles counts every file)"
+
     def render(self, duration_s: float) -> str:
         data = self.as_dict(duration_s)
         severities = ", ".join(f"{k} {v}" for k, v in data["by_severity"].items())
@@ -431,7 +450,11 @@ class AuditSummary:
             f"skipped {data['skipped']}, failed {data['failed']})",
             f"  files      {data['files']}",
             f"  lines      {data['lines']}",
-            f"  findings   {data['findings']} ({severities})",
+            f"  findings   {data['findings']} in {self._roles_text()} ({severities})",
+            "  by role    " + ", ".join(f"{k} {v}" for k, v in data["by_role"].items()),
+            "  not reported "
+            + (", ".join(f"{k} {v}" for k, v in data["not_reported"].items()) or "none")
+            + " (noise policy)",
             f"  errors     {data['errors']} (files or repos skipped, see the errors table)",
             f"  duration   {data['duration_s']} s",
             f"  throughput {data['lines_per_s']} lines/s",

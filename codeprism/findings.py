@@ -14,6 +14,9 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
+from codeprism.equivalence import canonical_rule
+from codeprism.file_roles import FileRole
+
 
 class Severity(StrEnum):
     CRITICAL = "critical"
@@ -79,6 +82,9 @@ class Finding:
     model: str | None = None
     prompt_version: str | None = None
     fingerprint: str = ""
+    # every "analyzer:rule" that reported this problem here (one entry unless merged)
+    reported_by: tuple[str, ...] = ()
+    file_role: FileRole = FileRole.SOURCE
 
     def __post_init__(self) -> None:
         if self.start_line < 1 or self.end_line < self.start_line:
@@ -91,6 +97,16 @@ class Finding:
     @property
     def location(self) -> str:
         return f"{self.file_path}:{self.start_line}"
+
+    @property
+    def reporters(self) -> tuple[str, ...]:
+        """ "analyzer:rule" of each tool that reported it (itself, when not merged)."""
+        return self.reported_by or (f"{self.analyzer}:{self.rule_id}",)
+
+    @property
+    def problem(self) -> str:
+        """The name of the problem, the same whichever equivalent rule reported it."""
+        return min(canonical_rule(r.split(":", 1)[-1]) for r in self.reporters)
 
 
 _WHITESPACE = re.compile(r"\s+")
@@ -112,19 +128,24 @@ def fingerprint(rule_id: str, repo: str, file_path: str, code: str, occurrence: 
 
 
 def with_fingerprints(findings: Iterable[Finding]) -> list[Finding]:
-    """Give each finding its fingerprint, numbering repeats of the same code top-down."""
+    """Give each finding its fingerprint, numbering repeats of the same code top-down.
+
+    The identity is the problem, not the rule: bandit's B602 and ruff's S602 on the same code
+    have the same fingerprint (see `equivalence`).
+    """
     ordered = sorted(findings, key=lambda f: (f.file_path, f.start_line, f.rule_id, f.end_line))
     seen: Counter[tuple[str, str, str]] = Counter()
     result = []
     for finding in ordered:
-        key = (finding.rule_id, finding.file_path, normalise_code(finding.snippet))
+        problem = finding.problem
+        key = (problem, finding.file_path, normalise_code(finding.snippet))
         occurrence = seen[key]
         seen[key] += 1
         result.append(
             replace(
                 finding,
                 fingerprint=fingerprint(
-                    finding.rule_id, finding.repo, finding.file_path, finding.snippet, occurrence
+                    problem, finding.repo, finding.file_path, finding.snippet, occurrence
                 ),
             )
         )
@@ -146,6 +167,9 @@ def finding_from_record(record: dict[str, Any]) -> Finding:
     fields["severity"] = Severity(fields["severity"])
     fields["source"] = Source(fields["source"])
     fields["confidence"] = float(fields["confidence"])
+    fields["reported_by"] = tuple(fields["reported_by"] or ())
+    # tables written before schema version 2 have no role: their rows count as source
+    fields["file_role"] = FileRole(fields["file_role"] or FileRole.SOURCE)
     for text_field in ("repo", "description", "snippet", "fingerprint"):
         fields[text_field] = fields[text_field] or ""
     return Finding(**fields)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+# 2: findings.reported_by and findings.file_role (one problem, one finding; file roles),
+#    repos.not_reported (the noise policy's counts). Older tables gain them on open.
+SCHEMA_VERSION = 2
 
 _ts = pa.timestamp("us", tz="UTC")
 
@@ -54,6 +56,7 @@ REPOS = pa.schema(
         pa.field("analyzer_versions", pa.string()),
         pa.field("duration_s", pa.float64()),
         pa.field("audited_at", _ts, nullable=False),
+        pa.field("not_reported", pa.map_(pa.string(), pa.int64())),  # policy reason -> count
     ]
 )
 
@@ -84,6 +87,10 @@ FINDINGS = pa.schema(
         pa.field("model", pa.string()),
         pa.field("prompt_version", pa.string()),
         pa.field("created_at", _ts, nullable=False),
+        # every "analyzer:rule" that reported this problem at this place (merged findings)
+        pa.field("reported_by", pa.list_(pa.string())),
+        # source | test | example | vendored | generated; null in tables older than version 2
+        pa.field("file_role", pa.string()),
     ]
 )
 

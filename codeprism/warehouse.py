@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
-from deltalake import DeltaTable, QueryBuilder, write_deltalake
+from deltalake import DeltaTable, Field, QueryBuilder, write_deltalake
 from deltalake.exceptions import CommitFailedError, TableNotFoundError
 
 from codeprism.schema import PARTITIONS, TABLES
@@ -47,6 +47,7 @@ class Warehouse:
             uri = str(Path(uri).expanduser().resolve())
         self.uri = uri.rstrip("/")
         self.storage_options = storage_options
+        self._current: set[str] = set()  # tables known to have this version's columns
 
     def table_uri(self, name: str) -> str:
         if name not in TABLES:
@@ -54,7 +55,8 @@ class Warehouse:
         return f"{self.uri}/{name}"
 
     def ensure_tables(self) -> None:
-        """Create every missing table empty, with its schema, so readers never fail."""
+        """Create every missing table empty, with its schema, so readers never fail; add the
+        columns of the current schema version to tables an older codeprism wrote."""
         for name, schema in TABLES.items():
             if not self._exists(name):
                 write_deltalake(
@@ -64,6 +66,30 @@ class Warehouse:
                     partition_by=PARTITIONS.get(name),
                     storage_options=self.storage_options,
                 )
+            else:
+                self._add_missing_columns(name, schema)
+            self._current.add(name)
+
+    def _make_current(self, name: str) -> None:
+        """Before the first write to a table: it exists and has every column of this version."""
+        if name not in self._current:
+            self.ensure_tables()
+
+    def _add_missing_columns(self, name: str, schema: pa.Schema) -> None:
+        """New columns are nullable (see schema.py): old rows read as null in them."""
+        for attempt in range(COMMIT_ATTEMPTS):
+            table = DeltaTable(self.table_uri(name), storage_options=self.storage_options)
+            have = {field.name for field in table.schema().fields}
+            missing = [Field.from_arrow(f) for f in schema if f.name not in have]
+            if not missing:
+                return
+            try:
+                table.alter.add_columns(missing)
+                return
+            except CommitFailedError:  # another writer upgraded it at the same moment
+                if attempt == COMMIT_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * 2**attempt)
 
     def _exists(self, name: str) -> bool:
         return DeltaTable.is_deltatable(self.table_uri(name), storage_options=self.storage_options)
@@ -83,6 +109,7 @@ class Warehouse:
         Writers of disjoint rows can still collide on a commit (online reviews finish
         concurrently); Delta then refuses one commit, which is simply tried again.
         """
+        self._make_current(name)
         data = rows.select(TABLES[name].names).cast(TABLES[name])
         for attempt in range(COMMIT_ATTEMPTS):
             try:
@@ -101,6 +128,7 @@ class Warehouse:
                 time.sleep(0.05 * 2**attempt)
 
     def append(self, name: str, rows: pa.Table) -> None:
+        self._make_current(name)
         write_deltalake(
             self.table_uri(name),
             rows.select(TABLES[name].names).cast(TABLES[name]),

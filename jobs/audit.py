@@ -49,13 +49,15 @@ from codeprism.errors import (
     ConfigError,
     root_cause_line,
 )
+from codeprism.file_roles import FileRole
 from codeprism.findings import Severity, finding_from_record
 from codeprism.formatters import render
 from codeprism.llm.config import load_model_config
 from codeprism.llm_pass import LlmPassConfig, llm_findings_count
 from codeprism.maintenance import compact_after_run
+from codeprism.noise import ALL_ROLES, DEFAULT_ROLES
 from codeprism.review.agents import AGENT_NAMES
-from codeprism.schema import RUNS
+from codeprism.schema import RUNS, SCHEMA_VERSION
 from codeprism.sources import (
     GitHubConfig,
     OrgFilter,
@@ -91,6 +93,7 @@ class AuditOptions:
     progress: bool = True
     llm: LlmOptions | None = None  # the LLM pass, with --model
     quality_report_dir: Path | None = None  # default WAREHOUSE/_quality (local warehouses)
+    roles: frozenset[FileRole] = DEFAULT_ROLES  # counted in the summary and by --fail-on
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -126,6 +129,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", dest="fmt", default="table", choices=["table", "json", "sarif"])
     parser.add_argument("--output", type=Path, help="write the report here instead of stdout")
     parser.add_argument("--fail-on", choices=[s.value for s in Severity])
+    parser.add_argument(
+        "--all-roles",
+        action="store_true",
+        help="count findings in tests, examples, vendored and generated files too "
+        "(by default the summary and --fail-on count source files; the warehouse keeps all)",
+    )
     parser.add_argument("--no-progress", action="store_true")
     parser.add_argument(
         "--quality-report-dir",
@@ -177,6 +186,7 @@ def options_from_args(args: argparse.Namespace) -> AuditOptions:
         fmt=args.fmt,
         output=args.output,
         fail_on=Severity(args.fail_on) if args.fail_on else None,
+        roles=ALL_ROLES if args.all_roles else DEFAULT_ROLES,
         progress=not args.no_progress,
         llm=_llm_options(args),
         quality_report_dir=args.quality_report_dir,
@@ -374,7 +384,7 @@ def _write_run(warehouse: Warehouse, ctx: RunContext, status: str, targets: int)
         + llm_findings_count(warehouse, ctx.run_id),
         "analyzer_versions": ctx.analyzer_versions,
         "codeprism_version": __version__,
-        "schema_version": 1,
+        "schema_version": SCHEMA_VERSION,
     }
     warehouse.write_run(pa.Table.from_pylist([row], schema=RUNS))
 
@@ -393,12 +403,17 @@ def current_findings(warehouse: Warehouse, run_id: str) -> pa.Table:
     return warehouse.query(_current_findings_sql(run_id), ["findings", "repos"])
 
 
-def count_at_or_above(warehouse: Warehouse, run_id: str, threshold: Severity) -> int:
-    """How many current findings reach `threshold`, counted without loading them."""
+def count_at_or_above(
+    warehouse: Warehouse, run_id: str, threshold: Severity, roles: frozenset[FileRole]
+) -> int:
+    """How many current findings in files of `roles` reach `threshold`, counted without
+    loading them (rows older than file roles count as source)."""
     levels = ", ".join(sql_literal(s.value) for s in Severity if s.rank >= threshold.rank)
+    role_names = ", ".join(sql_literal(r.value) for r in sorted(roles))
     table = warehouse.query(
         f"SELECT COUNT(*) AS n FROM ({_current_findings_sql(run_id)}) AS c "
-        f"WHERE c.severity IN ({levels})",
+        f"WHERE c.severity IN ({levels}) "
+        f"AND COALESCE(c.file_role, {sql_literal(FileRole.SOURCE.value)}) IN ({role_names})",
         ["findings", "repos"],
     )
     return int(table.column("n")[0].as_py())
@@ -421,7 +436,7 @@ def run_audit(options: AuditOptions, report: TextIO | None = None) -> tuple[int,
     ctx = _run_context(warehouse, options.run_id, versions)
     done = warehouse.done_repo_ids(ctx.run_id)
     todo = [s for s in specs if s.repo_id not in done]
-    summary = AuditSummary(targets=len(todo))
+    summary = AuditSummary(targets=len(todo), roles=options.roles)
     _say(options, f"run {ctx.run_id}: {len(specs)} repositories, {len(done)} already done")
     _write_run(warehouse, ctx, "running", len(specs))
     writer = ResultWriter(warehouse, ctx.run_id, done)
@@ -451,7 +466,7 @@ def run_audit(options: AuditOptions, report: TextIO | None = None) -> tuple[int,
         _write_report(options, warehouse, ctx.run_id, summary_data, report or sys.stdout)
     if not validated:  # the data is kept, but no dashboard shows it: a pipeline must notice
         return EXIT_ERROR, summary_data
-    if options.fail_on and count_at_or_above(warehouse, ctx.run_id, options.fail_on):
+    if options.fail_on and count_at_or_above(warehouse, ctx.run_id, options.fail_on, options.roles):
         return EXIT_FINDINGS, summary_data
     return EXIT_OK, summary_data
 

@@ -23,4 +23,16 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     || { echo "install failed" >&2; exit 2; }
   touch "$stamp"
 fi
+# semgrep pins opentelemetry, mcp and protobuf versions that clash with Ray's and vLLM's, so it
+# lives in an environment of its own; codeprism finds it as .venv/bin/semgrep.
+SEMGREP_VERSION=1.187.0
+if [ ! -x .venv/tools/semgrep/bin/semgrep ] \
+  || ! grep -qx "$SEMGREP_VERSION" .venv/tools/semgrep/.version 2>/dev/null; then
+  echo "installing semgrep $SEMGREP_VERSION into .venv/tools/semgrep" >&2
+  "$PYTHON" -m venv .venv/tools/semgrep
+  .venv/tools/semgrep/bin/python -m pip install -q "semgrep==$SEMGREP_VERSION" 2>&1 \
+    | { grep -v "is ignored" || true; } >&2
+  echo "$SEMGREP_VERSION" > .venv/tools/semgrep/.version
+fi
+ln -sf "$PWD/.venv/tools/semgrep/bin/semgrep" .venv/bin/semgrep
 export PATH="$PWD/.venv/bin:$PATH"

@@ -34,6 +34,7 @@ from codeprism.hosts.github import GitHubHost
 from codeprism.hosts.gitlab import GitLabHost
 from codeprism.llm.config import load_model_config
 from codeprism.llm.engines import ServeEngine
+from codeprism.noise import ALL_ROLES, DEFAULT_ROLES
 from codeprism.online.pipeline import (
     Hosts,
     RetryLater,
@@ -80,6 +81,8 @@ class ReviewAppArgs(BaseModel):
     llm_url: str = "http://127.0.0.1:8000"
     agents: list[str] | None = None
     max_findings: int = Field(default=20, ge=1)
+    # post findings in tests, examples, vendored and generated files too (default: source only)
+    all_roles: bool = False
     review_drafts: bool = False
     command: str = "/codeprism review"
     lease_s: float = Field(default=60.0, gt=0)  # a dead worker's review is retaken after this
@@ -109,7 +112,8 @@ class ReviewAppArgs(BaseModel):
 
     def review_config(self) -> ReviewConfig:
         agents = tuple(self.agents) if self.agents else ReviewConfig().agents
-        return ReviewConfig(agents=agents, max_findings=self.max_findings)
+        roles = ALL_ROLES if self.all_roles else DEFAULT_ROLES
+        return ReviewConfig(agents=agents, max_findings=self.max_findings, roles=roles)
 
 
 # -- ingress ---------------------------------------------------------------------------------

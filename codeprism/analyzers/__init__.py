@@ -4,6 +4,7 @@
 |--------------|----------------|-------|-----------------------------------------|
 | `ruff`       | ruff binary    | batch | `*.py`, `*.pyi`                         |
 | `bandit`     | bandit API     | file  | `*.py`, `*.pyw`                         |
+| `semgrep`    | semgrep binary | batch | Python, JS/TS, Go, Java, HTML templates |
 | `secrets`    | detect-secrets | file  | every text file                         |
 | `complexity` | lizard         | file  | every file lizard has a language for    |
 
@@ -18,10 +19,12 @@ from codeprism.analyzers.base import Analyzer, BatchAnalyzer, FileAnalyzer
 from codeprism.analyzers.complexity import ComplexityAnalyzer
 from codeprism.analyzers.ruff import RuffAnalyzer
 from codeprism.analyzers.secrets import SecretsAnalyzer
+from codeprism.analyzers.semgrep import SemgrepAnalyzer
 from codeprism.errors import ConfigError
 
 ANALYZERS: dict[str, type[Analyzer]] = {
-    cls.name: cls for cls in (RuffAnalyzer, BanditAnalyzer, SecretsAnalyzer, ComplexityAnalyzer)
+    cls.name: cls
+    for cls in (RuffAnalyzer, BanditAnalyzer, SemgrepAnalyzer, SecretsAnalyzer, ComplexityAnalyzer)
 }
 ALWAYS_ON = "inventory"
 

@@ -90,6 +90,24 @@ class BatchAnalyzer(Analyzer):
         """Findings and per-file problems for many files, each under the per-file deadline."""
 
 
+BATCH_FILES = 500
+BATCH_ARG_CHARS = 100_000  # far below any OS argument limit
+
+
+def arg_batches(files: Sequence[RepoFile]) -> list[Sequence[RepoFile]]:
+    """Consecutive slices of `files` small enough for one command line each."""
+    batches: list[Sequence[RepoFile]] = []
+    start, chars = 0, 0
+    for index, file in enumerate(files):
+        if index > start and (index - start >= BATCH_FILES or chars > BATCH_ARG_CHARS):
+            batches.append(files[start:index])
+            start, chars = index, 0
+        chars += len(file.rel) + 1
+    if start < len(files):
+        batches.append(files[start:])
+    return batches
+
+
 def snippet(lines: Sequence[str], start: int, end: int) -> str:
     """The flagged lines (at most MAX_SNIPPET_LINES, each clipped) as stored with a finding."""
     last = min(end, start + MAX_SNIPPET_LINES - 1, len(lines))

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from codeprism.analyzers.base import (
     BatchAnalyzer,
     BatchResult,
+    arg_batches,
     clamp_lines,
     redact_literals,
     snippet,
@@ -37,8 +38,6 @@ if TYPE_CHECKING:
 # E9: syntax and I/O errors; F: pyflakes; B: bugbear; S: bandit; PLE: pylint errors;
 # T10: debugger calls left in.
 SELECT = ("E9", "F", "B", "S", "PLE", "T10")
-BATCH_FILES = 500
-BATCH_ARG_CHARS = 100_000  # far below any OS argument limit
 
 _H, _M, _L = Severity.HIGH, Severity.MEDIUM, Severity.LOW
 # code -> (severity, CWE). The S ratings follow bandit's for the same check.
@@ -151,7 +150,7 @@ class RuffAnalyzer(BatchAnalyzer):
         result = BatchResult()
         by_rel = {f.rel: f for f in files}
         diagnostics: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for batch in _batches(files):
+        for batch in arg_batches(files):
             self._run_bisecting(root, batch, diagnostics, result.problems)
         for rel, items in sorted(diagnostics.items()):
             try:
@@ -269,19 +268,6 @@ def _by_prefix(code: str) -> tuple[Severity, float]:
         if code.startswith(prefix) and code[len(prefix) :].isdigit():
             return PREFIXES[prefix]
     return Severity.LOW, 0.8
-
-
-def _batches(files: Sequence[RepoFile]) -> list[Sequence[RepoFile]]:
-    batches: list[Sequence[RepoFile]] = []
-    start, chars = 0, 0
-    for index, file in enumerate(files):
-        if index > start and (index - start >= BATCH_FILES or chars > BATCH_ARG_CHARS):
-            batches.append(files[start:index])
-            start, chars = index, 0
-        chars += len(file.rel) + 1
-    if start < len(files):
-        batches.append(files[start:])
-    return batches
 
 
 def _problem(file: RepoFile, kind: ProblemKind, reason: str, analyzer: str) -> Problem:

@@ -29,11 +29,11 @@ if TYPE_CHECKING:
     from codeprism.analysis import AnalysisConfig
 
 # Plugins that match a general shape, not a vendor's token format: many false positives.
-GENERIC_TYPES = frozenset(
-    {"Secret Keyword", "Base64 High Entropy String", "Hex High Entropy String"}
-)
-# Not a credential at all; kept because detect-secrets reports it, but ranked low.
-LOW_TYPES = frozenset({"Public IP (ipv4)"})
+GENERIC_TYPES = frozenset({"Secret Keyword"})
+# Ranked low: entropy detectors are what users mute most (hashes, ids, test data look random),
+# and a public IP is not a credential at all. Under a review's cap they never crowd out a
+# real finding (ranking is severity x confidence).
+LOW_TYPES = frozenset({"Base64 High Entropy String", "Hex High Entropy String", "Public IP (ipv4)"})
 CWE_HARD_CODED_CREDENTIALS = "CWE-798"
 
 
@@ -44,7 +44,7 @@ def rule_id(secret_type: str) -> str:
 
 class SecretsAnalyzer(FileAnalyzer):
     name = "secrets"
-    mapping_version = "1"
+    mapping_version = "2"
     distribution = "detect-secrets"
 
     def __init__(self, config: AnalysisConfig) -> None:

@@ -26,6 +26,7 @@ from codeprism.findings import Severity, at_or_above
 from codeprism.formatters import FORMATS, render
 from codeprism.llm.config import load_model_config
 from codeprism.llm.engines import Engine, LocalEngine, ServeEngine
+from codeprism.noise import ALL_ROLES, DEFAULT_ROLES
 from codeprism.review.agents import AGENT_NAMES
 from codeprism.review.diff import parse_diff
 from codeprism.review.output import DropReason
@@ -47,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-findings", type=int, default=ReviewConfig().max_findings)
     parser.add_argument("--max-calls", type=int, default=ReviewConfig().max_calls)
     parser.add_argument("--no-static", action="store_true", help="skip the static analyzers")
+    parser.add_argument(
+        "--all-roles",
+        action="store_true",
+        help="also report findings in tests, examples, vendored and generated files",
+    )
     parser.add_argument("--format", dest="fmt", default="table", choices=FORMATS)
     parser.add_argument("--output", type=Path, help="write the report here instead of stdout")
     parser.add_argument("--fail-on", choices=[s.value for s in Severity])
@@ -60,6 +66,7 @@ def run(args: argparse.Namespace, report: TextIO) -> int:
         max_findings=args.max_findings,
         max_calls=args.max_calls,
         static=not args.no_static,
+        roles=ALL_ROLES if args.all_roles else DEFAULT_ROLES,
     )
     data = _read_diff(args)
     files = parse_diff(data)
@@ -111,6 +118,9 @@ def _report(result: ReviewResult, verbose: bool) -> None:
         f"dropped: {dropped}",
     ]
     lines += [f"left out: {o.path}: {o.reason.value} {o.detail}".rstrip() for o in result.omitted]
+    if result.not_shown:
+        roles = ", ".join(f"{role} {n}" for role, n in sorted(result.not_shown.items()))
+        lines.append(f"not shown (file roles; --all-roles shows them): {roles}")
     if verbose:
         lines += [f"note: {note}" for note in result.notes]
     print("\n".join(lines), file=sys.stderr)

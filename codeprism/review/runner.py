@@ -14,15 +14,17 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from codeprism.analysis import AnalysisConfig, AnalyzerSuite
 from codeprism.errors import ConfigError
-from codeprism.findings import Finding
+from codeprism.file_roles import FileRole, file_role
+from codeprism.findings import Finding, Source
 from codeprism.llm.config import ModelConfig
 from codeprism.llm.engines import ChatRequest, Engine
+from codeprism.noise import DEFAULT_ROLES, by_role
 from codeprism.review.agents import AGENT_NAMES, Agent, build_messages, load_agents
 from codeprism.review.budget import Chunk, Omitted, plan_budget
 from codeprism.review.diff import FileDiff, FileStatus, parse_diff
@@ -43,6 +45,8 @@ class ReviewConfig:
     max_calls: int = 4  # chunks of one diff; what does not fit is recorded as over budget
     static: bool = True
     analysis: AnalysisConfig = AnalysisConfig()
+    # findings in files of other roles (tests, examples, vendored, generated) are not posted
+    roles: frozenset[FileRole] = DEFAULT_ROLES
 
     def __post_init__(self) -> None:
         load_agents(self.agents)  # unknown names fail here, before any model starts
@@ -60,6 +64,7 @@ class ReviewResult:
     requests: int = 0
     output_tokens: int = 0
     model: str | None = None
+    not_shown: Counter[str] = field(default_factory=Counter)  # file role -> findings left out
 
     def summary(self) -> dict[str, Any]:
         """What the formatters print under the findings."""
@@ -71,7 +76,7 @@ class ReviewResult:
             "omitted": [
                 {"path": o.path, "reason": o.reason.value, "detail": o.detail} for o in self.omitted
             ],
-        }
+        } | ({"not_shown_by_role": dict(sorted(self.not_shown.items()))} if self.not_shown else {})
 
 
 @dataclass(frozen=True)
@@ -136,8 +141,19 @@ def merge_into(
     llm: Sequence[Finding],
     config: ReviewConfig,
 ) -> ReviewResult:
-    """Merge static and LLM findings into `result`: deduplicated, capped, drops counted."""
-    merged = merge_findings(evidence, llm, max_findings=config.max_findings)
+    """Merge static and LLM findings into `result`: deduplicated, capped, drops counted.
+
+    Only findings in files of the configured roles take part; the others are counted."""
+    llm = [replace(f, file_role=file_role(f.file_path)) for f in llm]
+    shown = [f for f in [*evidence, *llm] if f.file_role in config.roles]
+    result.not_shown.update(
+        by_role(f for f in [*evidence, *llm] if f.file_role not in config.roles)
+    )
+    merged = merge_findings(
+        [f for f in shown if f.source is Source.STATIC],
+        [f for f in shown if f.source is not Source.STATIC],
+        max_findings=config.max_findings,
+    )
     result.findings = merged.findings
     result.dropped.update(merged.dropped)
     return result
