@@ -1,9 +1,14 @@
-"""A corpus of real public code: source distributions of well-known projects from PyPI.
+"""A corpus of real public code: well-known projects' published sources.
 
 Used by the demo audit, the tests and the benchmarks, so that codeprism is exercised on code
-nobody here wrote. Downloads go through pip (the one registry client this project relies on)
-and are cached; archives are unpacked with tarfile's "data" filter, which refuses absolute
-paths, `..` and links that leave the destination.
+nobody here wrote:
+- Python: source distributions from PyPI, through pip;
+- JavaScript: npm packages (`npm pack NAME@VERSION` fetches the published tarball);
+- Go and Java: Debian packages that ship source (`golang-*-dev` packages carry Go source,
+  `tomcat10-examples` the servlet examples' Java source), through `apt-get download`, unpacked
+  with `dpkg-deb -x`.
+Downloads are cached; archives are unpacked with tarfile's "data" filter, which refuses
+absolute paths, `..` and links that leave the destination. Nothing is ever installed or run.
 """
 
 from __future__ import annotations
@@ -92,6 +97,79 @@ def unpack(archive: Path, destination: Path) -> Path:
     if staging.exists():
         staging.rmdir()
     return target
+
+
+# Pinned so that tests can expect exact findings. Debian versions are bookworm's main archive.
+NPM_PACKAGES: tuple[str, ...] = ("node-serialize@0.0.4", "ejs@2.5.7", "shelljs@0.8.4")
+DEBIAN_GO_PACKAGES: tuple[str, ...] = (
+    "golang-github-gorilla-mux-dev=1.8.0-1",
+    "golang-github-gin-gonic-gin-dev=1.8.1-1",
+)
+DEBIAN_JAVA_PACKAGES: tuple[str, ...] = ("tomcat10-examples=10.1.55-1~deb12u1",)
+
+
+def _run(command: list[str], cwd: Path, what: str) -> None:
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)  # noqa: S603
+    if done.returncode != 0:
+        raise CodeprismError(f"{what} failed: {(done.stderr or done.stdout).strip()[-2000:]}")
+
+
+def prepare_npm(packages: Sequence[str], cache_dir: Path) -> list[Path]:
+    """`name@version` npm packages, each unpacked into its own directory (once)."""
+    downloads, projects = cache_dir / "npm", cache_dir / "projects"
+    downloads.mkdir(parents=True, exist_ok=True)
+    roots = []
+    for package in packages:
+        name, _, version = package.rpartition("@")
+        tarball = downloads / f"{name.lstrip('@').replace('/', '-')}-{version}.tgz"
+        if not tarball.exists():
+            print(f"downloading {package} from npm", file=sys.stderr)
+            _run(["npm", "pack", "--silent", package], downloads, f"npm pack {package}")
+        if not tarball.exists():
+            raise CodeprismError(f"npm pack {package} did not write {tarball.name}")
+        roots.append(unpack(tarball, projects))
+    return roots
+
+
+def prepare_debian(packages: Sequence[str], cache_dir: Path) -> list[Path]:
+    """`name=version` Debian packages, each unpacked into its own directory (once)."""
+    downloads, projects = cache_dir / "debs", cache_dir / "projects"
+    downloads.mkdir(parents=True, exist_ok=True)
+    roots = []
+    for package in packages:
+        name, _, version = package.partition("=")
+        target = projects / f"{name}-{version.replace('~', '_')}"
+        if target.is_dir():
+            roots.append(target)
+            continue
+        debs = [
+            d
+            for d in downloads.glob(f"{name}_*.deb")
+            if d.name.split("_")[1] == quote_version(version)
+        ]
+        if not debs:
+            print(f"downloading {package} from Debian", file=sys.stderr)
+            _run(["apt-get", "download", "-q", package], downloads, f"apt-get download {package}")
+            debs = [
+                d
+                for d in downloads.glob(f"{name}_*.deb")
+                if d.name.split("_")[1] == quote_version(version)
+            ]
+        if not debs:
+            raise CodeprismError(f"apt-get download {package} wrote no package file")
+        staging = projects / f".{target.name}.partial"
+        staging.mkdir(parents=True, exist_ok=True)
+        _run(
+            ["dpkg-deb", "-x", str(debs[0]), str(staging)], projects, f"dpkg-deb -x {debs[0].name}"
+        )
+        staging.rename(target)
+        roots.append(target)
+    return roots
+
+
+def quote_version(version: str) -> str:
+    """A Debian version as it appears in a .deb file name (an epoch's ':' is '%3a')."""
+    return version.replace(":", "%3a")
 
 
 def prepare_corpus(requirements: Sequence[str], cache_dir: Path) -> list[Path]:

@@ -5,11 +5,12 @@ reason (`RepoAnalysis.not_reported`, the repos table's `not_reported`, the summa
 
 - `assert` in a test file (bandit B101 / ruff S101) is how tests are written, not a problem:
   not reported. An assert in source code is still reported (it vanishes under `python -O`).
-- Importing a module whose dangerous calls bandit checks where they happen (subprocess, pickle,
-  the XML parsers: B403, B404, B405-B411) says nothing the call findings do not: not reported.
-  Imports of cleartext protocols and dead crypto libraries (telnetlib, ftplib, pycrypto) are.
-- A subprocess call without a shell (B603 / S603) is a reminder to check the input, not a
-  problem: the command-injection rules report the calls that do take untrusted input.
+- Reminders are kept but demoted to `info`, below every problem (ranked last under a review's
+  cap, not counted by `--fail-on low`): importing a module whose dangerous calls are checked
+  where they happen (subprocess, pickle, the XML parsers: B403, B404, B405-B411), and a
+  subprocess call without a shell (B603 / S603), whose untrusted input the command-injection
+  rules report. Imports of cleartext protocols and dead crypto (telnetlib, ftplib, pycrypto)
+  keep their severity.
 - Every other finding keeps its file's role; summaries, the KPI headline and PR reviews count
   source files by default (`--all-roles` shows tests, examples, vendored and generated code).
 """
@@ -18,9 +19,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 
 from codeprism.file_roles import FileRole
-from codeprism.findings import Finding
+from codeprism.findings import Finding, Severity
 
 ASSERT_PROBLEM = "B101"  # canonical name of bandit B101 / ruff S101
 CHECKED_AT_CALL_IMPORTS = frozenset({"B403", "B404", *(f"B{n}" for n in range(405, 412))})
@@ -31,26 +33,28 @@ ALL_ROLES: frozenset[FileRole] = frozenset(FileRole)
 
 def not_reported_reason(finding: Finding) -> str | None:
     """Why the policy drops this finding, or None when it is reported."""
-    problem = finding.problem
-    if finding.file_role is FileRole.TEST and problem == ASSERT_PROBLEM:
+    if finding.file_role is FileRole.TEST and finding.problem == ASSERT_PROBLEM:
         return "assert in a test file"
-    if problem in CHECKED_AT_CALL_IMPORTS:
-        return "import of a module whose calls are checked"
-    if problem == NO_SHELL_SUBPROCESS:
-        return "subprocess call without a shell"
     return None
 
 
+def is_reminder(finding: Finding) -> bool:
+    return finding.problem in CHECKED_AT_CALL_IMPORTS or finding.problem == NO_SHELL_SUBPROCESS
+
+
 def apply_noise_policy(findings: Iterable[Finding]) -> tuple[list[Finding], Counter[str]]:
-    """The findings that are reported, and how many were not, per reason."""
+    """The findings that are reported (reminders demoted to info), and how many were not,
+    per reason."""
     kept: list[Finding] = []
     dropped: Counter[str] = Counter()
     for finding in findings:
         reason = not_reported_reason(finding)
-        if reason is None:
-            kept.append(finding)
-        else:
+        if reason is not None:
             dropped[reason] += 1
+        elif is_reminder(finding):
+            kept.append(replace(finding, severity=Severity.INFO))
+        else:
+            kept.append(finding)
     return kept, dropped
 
 
