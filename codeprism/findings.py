@@ -104,6 +104,14 @@ class Finding:
         return self.reported_by or (f"{self.analyzer}:{self.rule_id}",)
 
     @property
+    def analyzers_text(self) -> str:
+        """Who reported it, for people: "bandit (B602), ruff (S602)"."""
+        return ", ".join(
+            f"{analyzer} ({rule})" if rule != self.rule_id or len(self.reporters) > 1 else analyzer
+            for analyzer, _, rule in (r.partition(":") for r in self.reporters)
+        )
+
+    @property
     def problem(self) -> str:
         """The name of the problem, the same whichever equivalent rule reported it."""
         return min(canonical_rule(r.split(":", 1)[-1]) for r in self.reporters)

@@ -372,3 +372,43 @@ def test_sigterm_to_the_process_group_leaves_nothing_behind(serve: RunningServe)
     assert orphans == [], serve.output()[-3000:]
     assert _port_is_free(serve.port)
     assert "codeprism serve: stopped in" in serve.output()
+
+
+def test_review_of_a_commit_gives_one_finding_per_problem_listing_every_analyzer(
+    tmp_path: Path,
+) -> None:
+    """Issue 14's acceptance: bandit, ruff (and codeprism's semgrep rules) all see
+    `subprocess.call(x, shell=True)` and `eval(x)`; the review says each once."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+            cwd=repo, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        return done.stdout.strip()
+
+    git("init", "-q", "-b", "main")
+    (repo / "tasks.py").write_text('"""Tasks."""\n')
+    git("add", ".")
+    git("commit", "-qm", "base")
+    base = git("rev-parse", "HEAD")
+    (repo / "tasks.py").write_text(
+        '"""Tasks."""\nimport subprocess\n\n\ndef run(x):\n'
+        "    subprocess.call(x, shell=True)\n    return eval(x)\n"
+    )
+    git("commit", "-qam", "run commands")
+    head = git("rev-parse", "HEAD")
+    done = codeprism("review", "--repo", str(repo), "--base", base, "--head", head,
+                     "--format", "json")  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    findings = json.loads(done.stdout)["findings"]
+    by_line = Counter(f["start_line"] for f in findings if f["severity"] != "info")
+    assert by_line == {6: 1, 7: 1}, findings
+    for finding in findings:
+        if finding["start_line"] in (6, 7):
+            analyzers = {r.split(":")[0] for r in finding["reported_by"]}
+            assert {"bandit", "ruff"} <= analyzers, finding
+    rules = {f["start_line"]: sorted(r.split(":")[1] for r in f["reported_by"]) for f in findings}
+    assert rules[6][:2] == ["B602", "S602"] and rules[7][:2] == ["B307", "S307"]

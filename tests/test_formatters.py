@@ -247,7 +247,7 @@ def test_sarif_meets_github_code_scanning_constraints() -> None:
             region = physical["region"]
             assert 1 <= region["startLine"] <= region["endLine"]
             fingerprints = result["partialFingerprints"]
-            finding = findings[fingerprints["codeprism/v1"]]
+            finding = findings[fingerprints["codeprism/v2"]]
             assert fingerprints["primaryLocationLineHash"] == finding.fingerprint[:16] + ":1"
             assert region["startLine"] == finding.start_line
 
@@ -321,7 +321,7 @@ def test_sarif_fingerprints_findings_that_lack_one() -> None:
     bare = replace(_rule("B608"), fingerprint="")
     (run,) = _sarif([bare])["runs"]
     fingerprints = run["results"][0]["partialFingerprints"]
-    assert fingerprints["codeprism/v1"] == with_fingerprints([bare])[0].fingerprint
+    assert fingerprints["codeprism/v2"] == with_fingerprints([bare])[0].fingerprint
 
 
 @pytest.mark.parametrize(

@@ -54,7 +54,7 @@ def _table(findings: Sequence[Finding]) -> list[str]:
             f.severity.value,
             _code(f.location),
             _code(f.rule_id),
-            _text(f.analyzer),
+            _text(f.analyzers_text),
             _text(one_line(f.title, TITLE_WIDTH)),
         ]
         lines.append("| " + " | ".join(cells) + " |")

@@ -24,7 +24,9 @@ SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
 LLM_RUN = "llm"
-FINGERPRINT_KEY = "codeprism/v1"  # versioned: a new fingerprint recipe gets a new key
+# versioned: a new fingerprint recipe gets a new key (v2: the problem, not the rule, so
+# bandit's and ruff's reports of one problem share it)
+FINGERPRINT_KEY = "codeprism/v2"
 
 # Where a person looks up an analyzer's rules (SARIF makes informationUri optional: the LLM
 # run, self-hosted, has no public page and gets none).
@@ -33,6 +35,7 @@ _INFORMATION_URIS = {
     "bandit": "https://bandit.readthedocs.io/",
     "secrets": "https://github.com/Yelp/detect-secrets",
     "complexity": "https://github.com/terryyin/lizard",
+    "semgrep": "https://semgrep.dev/docs/",
 }
 
 _LEVEL = {
@@ -53,7 +56,7 @@ _SECURITY_SEVERITY = {
     Severity.INFO: "1.0",
 }
 
-_SECURITY_ANALYZERS = frozenset({"bandit", "secrets"})
+_SECURITY_ANALYZERS = frozenset({"bandit", "secrets", "semgrep"})
 _RUFF_SECURITY_RULE = re.compile(r"S\d{3}")  # flake8-bandit rules in ruff
 _CWE_NUMBER = re.compile(r"\d+")
 
@@ -174,6 +177,8 @@ def _result(finding: Finding, rule_index: int) -> dict[str, object]:
     for name in ("repo", "commit_sha", "cwe"):
         if getattr(finding, name):
             properties[name] = getattr(finding, name)
+    properties["reportedBy"] = list(finding.reporters)
+    properties["fileRole"] = finding.file_role.value
     if finding.source is Source.LLM:
         properties.update(
             agent=finding.agent, model=finding.model, prompt_version=finding.prompt_version

@@ -43,7 +43,7 @@ def _rows(findings: Sequence[Finding]) -> list[str]:
         repo = [f.repo] if show_repo else []
         location = cut_left(f.location, LOCATION_WIDTH)
         rows.append(
-            [f.severity.value, *repo, location, one_line(f.rule_id, RULE_WIDTH), f.analyzer]
+            [f.severity.value, *repo, location, one_line(f.rule_id, RULE_WIDTH), _by(f)]
         )
         titles.append(one_line(f.title, TITLE_WIDTH))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
@@ -54,6 +54,11 @@ def _rows(findings: Sequence[Finding]) -> list[str]:
         ).rstrip()
         for row, title in zip(rows, titles, strict=True)
     ]
+
+
+def _by(finding: Finding) -> str:
+    """The analyzers that reported it: "bandit+ruff" for a merged finding."""
+    return "+".join(dict.fromkeys(r.split(":", 1)[0] for r in finding.reporters))
 
 
 def _summary_block(findings: Sequence[Finding], summary: Mapping[str, object]) -> list[str]:

@@ -155,7 +155,7 @@ def _is_one_line_replacement(finding: Finding, fix: str) -> bool:
 
 
 def _origin(finding: Finding) -> str:
-    who = finding.agent and f"{finding.agent} agent" or finding.analyzer
+    who = finding.agent and f"{finding.agent} agent" or finding.analyzers_text
     parts = [f"codeprism · {_text(who)}"]
     if finding.confidence < 1.0:
         parts.append(f"confidence {finding.confidence:.2f}")
