@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from analytics.kpis import KpiInputError, KpiSource, headline
+from analytics.kpis.headline import SOURCE_ONLY
 from analytics.report import NoVisibleRunError, collect, headline_text, render_html
 from codeprism.errors import EXIT_ERROR, EXIT_OK, CodeprismError
 
@@ -28,6 +29,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="read every table as it was at this ISO time (with a timezone, e.g. ...Z)",
     )
     parser.add_argument("--top", type=int, default=10, help="rules shown in the report")
+    parser.add_argument(
+        "--all-roles",
+        action="store_true",
+        help="count findings in tests, examples, vendored and generated files in the headline "
+        "(default: source files)",
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     return parser
 
@@ -47,24 +54,25 @@ def run(args: argparse.Namespace) -> int:
         raise KpiInputError("--top must be at least 1")
     as_of = _aware_datetime(args.as_of) if args.as_of else None
     source = KpiSource(args.warehouse, as_of=as_of)
+    roles = None if args.all_roles else SOURCE_ONLY
     if not source.versions():
         raise KpiInputError(f"no warehouse tables under {source.warehouse_uri}")
     if args.html is None:
-        head = headline(source)
+        head = headline(source, roles)
         if not head.height:
             raise NoVisibleRunError(
                 f"no visible run in {source.warehouse_uri}: no audit has succeeded yet "
                 "(running, failed and quarantined runs are not shown)"
             )
-        print(headline_text(head, source.warehouse_uri))
+        print(headline_text(head, source.warehouse_uri, roles))
         return EXIT_OK
-    data = collect(source, top=args.top)
+    data = collect(source, top=args.top, roles=roles)
     document = render_html(data)
     try:
         args.html.write_text(document, encoding="utf-8")
     except OSError as exc:
         raise KpiInputError(f"cannot write {args.html}: {exc.strerror or exc}") from None
-    print(headline_text(data.headline, source.warehouse_uri))
+    print(headline_text(data.headline, source.warehouse_uri, roles))
     print(f"report written to {args.html} ({len(document.encode()) // 1024} KiB)")
     return EXIT_OK
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -35,6 +35,7 @@ from analytics.kpis import (
     time_to_fix_summary,
     top_rules,
 )
+from analytics.kpis.headline import SOURCE_ONLY
 
 
 class NoVisibleRunError(KpiInputError):
@@ -71,9 +72,12 @@ class ReportData:
         return None if value is None else str(value)
 
 
-def collect(source: KpiSource, top: int = 10) -> ReportData:
-    """Compute every KPI the report shows for the newest visible run of `source`."""
-    head = headline(source)
+def collect(
+    source: KpiSource, top: int = 10, roles: Collection[str] | None = SOURCE_ONLY
+) -> ReportData:
+    """Compute every KPI the report shows for the newest visible run of `source` (the
+    headline counts findings in files of `roles`, None for all)."""
+    head = headline(source, roles)
     if not head.height:
         raise NoVisibleRunError(
             f"no visible run in {source.warehouse_uri}: no audit has succeeded yet "
@@ -126,10 +130,13 @@ def headline_rows(head: pl.DataFrame) -> list[tuple[str, str]]:
     return [(label, format_value(row[column])) for column, label in _HEADLINE_LABELS.items()]
 
 
-def headline_text(head: pl.DataFrame, warehouse: str) -> str:
+def headline_text(
+    head: pl.DataFrame, warehouse: str, roles: Collection[str] | None = SOURCE_ONLY
+) -> str:
     rows = headline_rows(head)
     width = max(len(label) for label, _ in rows)
-    lines = [f"KPI headline of {warehouse} (newest visible run)"]
+    counted = "every file" if roles is None else " and ".join(roles) + " files"
+    lines = [f"KPI headline of {warehouse} (newest visible run; findings in {counted})"]
     lines += [f"  {label:<{width}}  {value}" for label, value in rows]
     return "\n".join(lines)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 import polars as pl
@@ -26,8 +27,22 @@ HEADLINE_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def headline(source: KpiSource) -> pl.DataFrame:
+SOURCE_ONLY = ("source",)
+
+
+def in_roles(roles: Collection[str] | None) -> pl.Expr | None:
+    """A findings filter for files of `roles` (None: every role); rows written before file
+    roles existed count as source."""
+    if roles is None:
+        return None
+    return pl.col("file_role").fill_null("source").is_in(list(roles))
+
+
+def headline(source: KpiSource, roles: Collection[str] | None = SOURCE_ONLY) -> pl.DataFrame:
     """One row for the newest visible run (no row when there is none).
+
+    Findings are those in files of `roles`: source code by default, None for every role
+    (tests, examples, vendored and generated code too).
 
     Columns: run_id, started_at, repos (measured: audited or skipped with a visible earlier
     audit), files, lines, findings, per_kloc, critical, high, previous_run_id (the visible
@@ -45,7 +60,8 @@ def headline(source: KpiSource) -> pl.DataFrame:
         repos=pl.len(), files=pl.col("files").sum(), lines=pl.col("lines").sum()
     )
     found = pl.col("findings")
-    counts = run_counts(source, ["severity"], snapshots=head_snaps).select(
+    where = in_roles(roles)
+    counts = run_counts(source, ["severity"], snapshots=head_snaps, where=where).select(
         found.sum(),
         critical=found.filter(pl.col("severity") == "critical").sum(),
         high=found.filter(pl.col("severity") == "high").sum(),
@@ -56,7 +72,9 @@ def headline(source: KpiSource) -> pl.DataFrame:
             {"new": [None], "fixed": [None]}, schema={"new": pl.UInt32, "fixed": pl.UInt32}
         )
     else:
-        prints = run_findings(source, snapshots=snaps).select("run_id", "repo_id", "fingerprint")
+        prints = run_findings(source, snapshots=snaps, where=where).select(
+            "run_id", "repo_id", "fingerprint"
+        )
         changes = _new_and_fixed(
             prints.filter(pl.col("run_id") == previous),
             prints.filter(pl.col("run_id") == run),

@@ -94,7 +94,13 @@ class KpiSource:
         table = self._table(name)
         if table is None:
             return pl.LazyFrame(schema=empty_schema(name))
-        return pl.scan_delta(table)
+        scan = pl.scan_delta(table)
+        # A table an older codeprism wrote lacks the newer (nullable) columns: read as null.
+        have = set(scan.collect_schema().names())
+        missing = {c: t for c, t in empty_schema(name).items() if c not in have}
+        if missing:
+            scan = scan.with_columns(pl.lit(None, dtype=t).alias(c) for c, t in missing.items())
+        return scan
 
     def versions(self) -> dict[str, int]:
         """The Delta version read from each existing table (pins every table not yet used)."""
