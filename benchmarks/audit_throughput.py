@@ -3,8 +3,10 @@
     python benchmarks/audit_throughput.py [--repeats 3] [--sizes 4,12]
 
 For each size (number of real public projects from PyPI) it runs, in one process each:
-- baseline: the same AnalyzerSuite over the same repos, in a multiprocessing pool with one
-  worker per core, results discarded (timed from starting the pool);
+- baseline: the analyzers' own command lines run directly on the same repos, as a team
+  would script them, as many at a time as there are cores: `ruff check` (the same rule
+  selection), `bandit -r`, `semgrep scan` with codeprism's rule pack, `detect-secrets scan`
+  run inside each repository, and `lizard`. Results are written to pipes and discarded;
 - audit, cold: `jobs.audit.main` into a fresh warehouse on a Ray instance just started (the
   start itself is excluded from the timing, as the target says). It pays for Ray's first
   job: starting worker processes, Ray Data's own helper actors, its analysis actors, and
@@ -28,43 +30,56 @@ import sys
 import tempfile
 import threading
 import time
-from multiprocessing import get_context
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import psutil
 
 from codeprism.analysis import AnalysisConfig, AnalyzerSuite
+from codeprism.analyzers.ruff import SELECT
 from codeprism.corpus import DEMO_PROJECTS, EXTRA_PROJECTS, prepare_corpus
+from codeprism.rules import RULES_DIR
 
 CACHE = Path(os.environ.get("CODEPRISM_CACHE", "~/.cache/codeprism")).expanduser()
 MODES = ["baseline", "cold", "warm"]
-_suite: AnalyzerSuite | None = None
+BIN = Path(sys.executable).parent
 
 
-def _init_worker() -> None:
-    global _suite
-    _suite = AnalyzerSuite(AnalysisConfig())
+def tool_commands(root: Path) -> list[tuple[list[str], Path]]:
+    """(command, working directory) of each analyzer's own CLI for one repository."""
+    semgrep = [
+        str(BIN / "semgrep"), "scan", "--metrics=off", "--disable-version-check", "--json",
+        "--quiet", f"--config={RULES_DIR}", str(root),
+    ]  # fmt: skip
+    return [
+        ([str(BIN / "ruff"), "check", "--isolated", "--no-cache", "--exit-zero",
+          "--output-format", "json", "--select", ",".join(SELECT), str(root)], root),
+        ([str(BIN / "bandit"), "-r", "-q", "-f", "json", str(root)], root),
+        (semgrep, root),
+        ([str(BIN / "detect-secrets"), "scan", "--all-files"], root),
+        ([str(BIN / "lizard"), str(root)], root),
+    ]  # fmt: skip
 
 
-def _analyze(root: str) -> tuple[int, int]:
-    assert _suite is not None
-    result = _suite.analyze(Path(root), Path(root).name)
-    return result.inventory.lines, len(result.findings)
+def _run_tool(job: tuple[list[str], Path]) -> int:
+    command, cwd = job
+    done = subprocess.run(command, cwd=cwd, capture_output=True, check=False)
+    return done.returncode
+
+
+def count_lines(roots: list[Path]) -> int:
+    with AnalyzerSuite(AnalysisConfig(analyzers=())) as suite:  # the inventory alone
+        return sum(suite.analyze(root, root.name).inventory.lines for root in roots)
 
 
 def run_baseline(roots: list[Path]) -> dict[str, Any]:
-    # Timed from the pool's creation: the baseline pays for starting its workers and loading
-    # the analyzers, as the audit pays for starting its actors. Only Ray's start is excluded.
+    jobs = [job for root in roots for job in tool_commands(root)]
     started = time.perf_counter()
-    with get_context("spawn").Pool(os.cpu_count(), initializer=_init_worker) as pool:
-        results = pool.map(_analyze, [str(r) for r in roots], chunksize=1)
+    with ThreadPoolExecutor(os.cpu_count()) as pool:  # one tool process per core
+        codes = list(pool.map(_run_tool, jobs))
     seconds = time.perf_counter() - started
-    return {
-        "seconds": seconds,
-        "lines": sum(r[0] for r in results),
-        "findings": sum(r[1] for r in results),
-    }
+    return {"seconds": seconds, "lines": count_lines(roots), "exit_codes": codes}
 
 
 class ActorMemory:
