@@ -109,3 +109,36 @@ def test_repo_ids_with_quotes_are_escaped(tmp_path: Path) -> None:
     write(wh, "r1", "path:/tmp/it's", 2)
     write(wh, "r1", "path:/tmp/it's", 2)
     assert wh.count_rows("findings", "r1") == 2
+
+
+def test_tables_of_schema_version_1_gain_the_new_columns_and_keep_their_rows(
+    tmp_path: Path,
+) -> None:
+    from deltalake import DeltaTable, write_deltalake
+
+    from analytics.kpis import KpiSource, headline
+
+    # what codeprism wrote before schema version 2: no reported_by, file_role, not_reported
+    old = {"reported_by", "file_role", "not_reported"}
+    for name, schema in (("findings", FINDINGS), ("repos", REPOS)):
+        v1 = pa.schema([f for f in schema if f.name not in old])
+        rows = [finding_row("r1", "a", 0)] if name == "findings" else [repo_row("r1", "a")]
+        partitions = ["run_date"] if name == "findings" else None
+        write_deltalake(
+            tmp_path / name, pa.Table.from_pylist(rows, schema=v1), partition_by=partitions
+        )
+    # the KPIs read a version-1 findings table as it is: its rows count as source
+    assert "file_role" not in DeltaTable(tmp_path / "findings").schema().to_arrow().names
+    assert KpiSource(str(tmp_path)).findings().collect()["file_role"].to_list() == [None]
+    assert headline(KpiSource(str(tmp_path))).height == 0  # no runs table, no crash
+
+    wh = Warehouse(tmp_path)
+    write(wh, "r2", "b", 1)  # the first write upgrades the tables in place
+    for name in ("findings", "repos"):
+        names = {f.name for f in DeltaTable(tmp_path / name).schema().fields}
+        assert old & names == old & set(TABLES[name].names)
+    findings = wh.read("findings").sort_by("run_id").to_pylist()
+    assert [(f["run_id"], f["file_role"], f["reported_by"]) for f in findings] == [
+        ("r1", None, None),
+        ("r2", None, None),
+    ]
