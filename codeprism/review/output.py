@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from codeprism.file_roles import file_role
 from codeprism.findings import Finding, Severity, Source, with_fingerprints
 
 if TYPE_CHECKING:
@@ -276,6 +277,7 @@ def _to_finding(
         agent=agent.name,
         model=model,
         prompt_version=agent.prompt_version,
+        file_role=file_role(path),  # from the path: a model sees no file header
     )
 
 

@@ -14,13 +14,13 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from codeprism.analysis import AnalysisConfig, AnalyzerSuite
 from codeprism.errors import ConfigError
-from codeprism.file_roles import FileRole, file_role
+from codeprism.file_roles import FileRole
 from codeprism.findings import Finding, Source
 from codeprism.llm.config import ModelConfig
 from codeprism.llm.engines import ChatRequest, Engine
@@ -144,7 +144,6 @@ def merge_into(
     """Merge static and LLM findings into `result`: deduplicated, capped, drops counted.
 
     Only findings in files of the configured roles take part; the others are counted."""
-    llm = [replace(f, file_role=file_role(f.file_path)) for f in llm]
     shown = [f for f in [*evidence, *llm] if f.file_role in config.roles]
     result.not_shown.update(
         by_role(f for f in [*evidence, *llm] if f.file_role not in config.roles)
