@@ -27,6 +27,7 @@ from pathlib import Path
 from codeprism.analyzers import ALWAYS_ON, BatchAnalyzer, FileAnalyzer, analyzer_class
 from codeprism.analyzers import inventory as inventory_
 from codeprism.analyzers.inventory import Inventory, InventoryCounter
+from codeprism.analyzers.semgrep import SemgrepAnalyzer
 from codeprism.analyzers.worker import Worker
 from codeprism.errors import ConfigError, Problem, ProblemKind
 from codeprism.file_roles import FileRole, file_role
@@ -148,13 +149,23 @@ class AnalyzerSuite:
             )
             for f in sweep.findings
         ]
-        reported, not_reported = apply_noise_policy(merge_same_problems(findings))
+        reported, not_reported = apply_noise_policy(
+            merge_same_problems(findings), self._semgrep_checked(batch_files, sweep.problems)
+        )
         return RepoAnalysis(
             findings=with_fingerprints(reported),
             problems=_deduplicated(sweep.problems),
             inventory=sweep.inventory.result(),
             not_reported=dict(sorted(not_reported.items())),
         )
+
+    @staticmethod
+    def _semgrep_checked(
+        batch_files: dict[str, list[RepoFile]], problems: list[Problem]
+    ) -> set[str]:
+        """The files semgrep analysed without a problem (see `noise.is_reminder`)."""
+        failed = {p.path for p in problems if p.analyzer == SemgrepAnalyzer.name}
+        return {f.rel for f in batch_files.get(SemgrepAnalyzer.name, ())} - failed
 
     def _analyze_file(
         self, file: RepoFile, sweep: _Sweep, batch_files: dict[str, list[RepoFile]]

@@ -9,8 +9,14 @@ reason (`RepoAnalysis.not_reported`, the repos table's `not_reported`, the summa
   cap, not counted by `--fail-on low`): importing a module whose dangerous calls are checked
   where they happen (subprocess, pickle, the XML parsers: B403, B404, B405-B411), and a
   subprocess call without a shell (B603 / S603), whose untrusted input the command-injection
-  rules report. Imports of cleartext protocols and dead crypto (telnetlib, ftplib, pycrypto)
-  keep their severity.
+  rules report; a process started by a partial path (B607 / S607). Imports of cleartext
+  protocols and dead crypto (telnetlib, ftplib, pycrypto) keep their severity.
+- Pattern matches that the context-aware rules did not confirm are reminders too. bandit and
+  ruff flag every `random.choice`, every `hashlib.md5`, every `urlopen`, every SQL string
+  built with `%`, every `mark_safe`; codeprism's semgrep rules for the same problems (those
+  their `overlaps` name) look at where the data comes from and what it is used for. When
+  semgrep checked the file and none of its rules reported the problem there, the bandit/ruff
+  finding is kept at `info`; when semgrep agrees, the merged finding keeps its severity.
 - Every other finding keeps its file's role; summaries, the KPI headline and PR reviews count
   source files by default (`--all-roles` shows tests, examples, vendored and generated code).
 """
@@ -18,15 +24,19 @@ reason (`RepoAnalysis.not_reported`, the repos table's `not_reported`, the summa
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import replace
+from functools import cache
 
+from codeprism.equivalence import canonical_rule
 from codeprism.file_roles import FileRole
 from codeprism.findings import Finding, Severity
+from codeprism.rules import rule_overlaps
 
 ASSERT_PROBLEM = "B101"  # canonical name of bandit B101 / ruff S101
 CHECKED_AT_CALL_IMPORTS = frozenset({"B403", "B404", *(f"B{n}" for n in range(405, 412))})
 NO_SHELL_SUBPROCESS = "B603"
+PARTIAL_PATH = "B607"
 DEFAULT_ROLES: frozenset[FileRole] = frozenset({FileRole.SOURCE})
 ALL_ROLES: frozenset[FileRole] = frozenset(FileRole)
 
@@ -38,11 +48,30 @@ def not_reported_reason(finding: Finding) -> str | None:
     return None
 
 
-def is_reminder(finding: Finding) -> bool:
-    return finding.problem in CHECKED_AT_CALL_IMPORTS or finding.problem == NO_SHELL_SUBPROCESS
+@cache
+def context_checked_problems() -> frozenset[str]:
+    """The problems some semgrep rule of the pack checks with context (its `overlaps`)."""
+    return frozenset(
+        canonical_rule(rule) for overlaps in rule_overlaps().values() for rule in overlaps
+    )
 
 
-def apply_noise_policy(findings: Iterable[Finding]) -> tuple[list[Finding], Counter[str]]:
+def is_reminder(finding: Finding, semgrep_checked: Collection[str] = ()) -> bool:
+    """Whether the finding is a reminder; `semgrep_checked` holds the files semgrep analysed
+    without a problem (where its silence means something)."""
+    problem = finding.problem
+    if problem in CHECKED_AT_CALL_IMPORTS or problem in (NO_SHELL_SUBPROCESS, PARTIAL_PATH):
+        return True
+    return (
+        finding.file_path in semgrep_checked
+        and problem in context_checked_problems()
+        and not any(r.startswith("semgrep:") for r in finding.reporters)
+    )
+
+
+def apply_noise_policy(
+    findings: Iterable[Finding], semgrep_checked: Collection[str] = ()
+) -> tuple[list[Finding], Counter[str]]:
     """The findings that are reported (reminders demoted to info), and how many were not,
     per reason."""
     kept: list[Finding] = []
@@ -51,7 +80,7 @@ def apply_noise_policy(findings: Iterable[Finding]) -> tuple[list[Finding], Coun
         reason = not_reported_reason(finding)
         if reason is not None:
             dropped[reason] += 1
-        elif is_reminder(finding):
+        elif is_reminder(finding, semgrep_checked):
             kept.append(replace(finding, severity=Severity.INFO))
         else:
             kept.append(finding)

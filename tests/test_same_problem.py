@@ -42,7 +42,9 @@ def test_ruff_s_rules_are_bandit_rules_of_the_same_number() -> None:
     assert same_problem("S602", "B602") and same_problem("S307", "B307")
     assert same_problem("S308", "B703") and same_problem("B308", "B703")
     assert same_problem("B105", "secret-keyword")
-    assert not same_problem("S602", "B605")
+    # a semgrep rule that overlaps both shell checks makes them one problem class
+    assert same_problem("S602", "B605")
+    assert not same_problem("S602", "B608")
     assert canonical_rule("S101") == "B101"
     assert canonical_rule("F401") == "F401"  # no partner: itself
 
@@ -52,13 +54,13 @@ def test_bandit_and_ruff_on_one_line_are_one_finding_with_the_best_of_both() -> 
         [
             finding("ruff", "S602", severity=Severity.MEDIUM, confidence=0.9),
             finding("bandit", "B602", severity=Severity.HIGH, confidence=0.6, fix="use a list"),
-            finding("bandit", "B605", line=6, severity=Severity.HIGH, cwe="CWE-78"),
+            finding("bandit", "B608", line=6, severity=Severity.HIGH, cwe="CWE-89"),
             finding("ruff", "F401", line=5),  # another problem on the same line stays apart
         ]
     )
     assert [(f.rule_id, f.start_line, f.severity, f.confidence, f.reporters) for f in merged] == [
         ("B602", 5, Severity.HIGH, 0.9, ("bandit:B602", "ruff:S602")),
-        ("B605", 6, Severity.HIGH, 0.6, ("bandit:B605",)),
+        ("B608", 6, Severity.HIGH, 0.6, ("bandit:B608",)),
         ("F401", 5, Severity.MEDIUM, 0.6, ("ruff:F401",)),
     ]
     assert merged[0].suggested_fix == "use a list"
