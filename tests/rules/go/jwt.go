@@ -101,3 +101,57 @@ func issueSigned(sub string) (string, error) {
 	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": sub})
 	return tok.SignedString(signingKey)
 }
+
+func isAdminIgnoringError(raw string, keyFn jwt.Keyfunc) bool {
+	// ruleid: go-jwt-parse-error-ignored
+	token, _ := jwt.Parse(raw, keyFn)
+	if token == nil {
+		return false
+	}
+	claims, ok := token.Claims.(jwt.MapClaims)
+	return ok && claims["role"] == "admin"
+}
+
+func subjectIgnoringError(raw string, keyFn jwt.Keyfunc) string {
+	claims := jwt.MapClaims{}
+	// ruleid: go-jwt-parse-error-ignored
+	tok, _ := jwt.ParseWithClaims(raw, claims, keyFn, jwt.WithValidMethods([]string{"HS256"}))
+	_ = tok
+	return claims["sub"].(string)
+}
+
+func isAdminChecked(raw string, keyFn jwt.Keyfunc) bool {
+	// ok: go-jwt-parse-error-ignored
+	token, _ := jwt.Parse(raw, keyFn)
+	if token == nil || !token.Valid {
+		return false
+	}
+	return true
+}
+
+func isAdminErr(raw string, keyFn jwt.Keyfunc) bool {
+	// ok: go-jwt-parse-error-ignored
+	token, err := jwt.Parse(raw, keyFn)
+	return err == nil && token.Valid
+}
+
+func mobile(raw string, keyFn jwt.Keyfunc) error {
+	claims := jwt.MapClaims{}
+	// ruleid: go-jwt-claims-validation-disabled
+	_, err := jwt.ParseWithClaims(raw, claims, keyFn, jwt.WithValidMethods([]string{"HS256"}), jwt.WithoutClaimsValidation())
+	return err
+}
+
+func legacyParser() *jwt.Parser {
+	p := &jwt.Parser{}
+	// ruleid: go-jwt-claims-validation-disabled
+	p.SkipClaimsValidation = true
+	return p
+}
+
+func strict(raw string, keyFn jwt.Keyfunc) error {
+	claims := jwt.MapClaims{}
+	// ok: go-jwt-claims-validation-disabled
+	_, err := jwt.ParseWithClaims(raw, claims, keyFn, jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired())
+	return err
+}

@@ -239,3 +239,29 @@ func byID(db *sql.DB, id int) (*sql.Rows, error) {
 	// ok: go-sql-format-string
 	return db.Query("SELECT id FROM users WHERE id = " + strconv.Itoa(id))
 }
+
+var orderColumns = map[string]string{"created": "created_at", "total": "total_cents"}
+
+func listSorted(db *sql.DB, r *http.Request) {
+	col, ok := orderColumns[r.URL.Query().Get("sort")]
+	if !ok {
+		col = "created_at"
+	}
+	limit, err := strconv.Atoi(r.URL.Query().Get("limit"))
+	if err != nil {
+		limit = 20
+	}
+	q := fmt.Sprintf("SELECT id FROM orders ORDER BY %s DESC LIMIT %d", col, limit)
+	// ok: go-sql-format-string
+	db.Query(q)
+}
+
+func listSortedBad(db *sql.DB, r *http.Request) {
+	col, ok := orderColumns[r.URL.Query().Get("sort")]
+	if !ok {
+		col = "created_at"
+	}
+	q := fmt.Sprintf("SELECT id FROM orders WHERE owner = '%s' ORDER BY %s", r.FormValue("owner"), col)
+	// ruleid: go-sql-format-string, go-sql-injection-taint
+	db.Query(q)
+}

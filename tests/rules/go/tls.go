@@ -15,8 +15,8 @@ func insecureClient() *http.Client {
 }
 
 func patchDefault() {
-	// ruleid: go-tls-insecure-skip-verify
 	http.DefaultTransport.(*http.Transport).TLSClientConfig = &tls.Config{
+		// ruleid: go-tls-insecure-skip-verify
 		InsecureSkipVerify: true,
 		MinVersion:         tls.VersionTLS12,
 	}
@@ -59,4 +59,23 @@ func secureClient() *http.Client {
 func configurable() *tls.Config {
 	// ok: go-tls-insecure-skip-verify
 	return &tls.Config{InsecureSkipVerify: os.Getenv("DEV_INSECURE") == "1", MinVersion: tls.VersionTLS13}
+}
+
+func multiLineConfig(addr string) (*tls.Conn, error) {
+	conf := &tls.Config{
+		// ruleid: go-tls-insecure-skip-verify
+		InsecureSkipVerify: true,
+		// ok: go-tls-insecure-skip-verify
+		ServerName: "pos.internal",
+	}
+	return tls.Dial("tcp", addr, conf)
+}
+
+func multiLineVerified(addr string) (*tls.Conn, error) {
+	conf := &tls.Config{
+		// ok: go-tls-insecure-skip-verify
+		InsecureSkipVerify: false,
+		MinVersion:         tls.VersionTLS12,
+	}
+	return tls.Dial("tcp", addr, conf)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand"
 	"net/http"
+	"strconv"
 	"time"
 )
 
@@ -66,4 +67,48 @@ func pickColor(colors []string) string {
 func sampleRate() bool {
 	// ok: go-weak-random-security
 	return rand.Float64() < 0.1
+}
+
+var sharedRNG = rand.New(rand.NewSource(time.Now().UnixNano()))
+
+func NewResetTokenShared() string {
+	b := make([]byte, 32)
+	for i := range b {
+		// ruleid: go-weak-random-security
+		b[i] = letters[sharedRNG.Intn(len(letters))]
+	}
+	return string(b)
+}
+
+func newCSRFTokenShared() []byte {
+	b := make([]byte, 16)
+	// ruleid: go-weak-random-security
+	sharedRNG.Read(b)
+	return b
+}
+
+type Session struct {
+	ID      string
+	Retries int
+}
+
+func create() *Session {
+	return &Session{
+		// ruleid: go-weak-random-security
+		ID: strconv.FormatInt(sharedRNG.Int63(), 36),
+		// ok: go-weak-random-security
+		Retries: sharedRNG.Intn(3),
+	}
+}
+
+type banner struct{ ID int }
+
+func pickBanner() banner {
+	// ok: go-weak-random-security
+	return banner{ID: sharedRNG.Intn(10)}
+}
+
+func jitterShared() int {
+	// ok: go-weak-random-security
+	return sharedRNG.Intn(500)
 }

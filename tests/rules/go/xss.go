@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/gin-gonic/gin"
 	"github.com/labstack/echo/v4"
 	"github.com/microcosm-cc/bluemonday"
@@ -128,4 +130,33 @@ func safeTextPrefix(w http.ResponseWriter, r *http.Request) {
 func safeGinString(c *gin.Context) {
 	// ok: go-xss-response-writer
 	c.String(http.StatusOK, "hello %s", c.Query("name"))
+}
+
+func lambdaNotFound(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+	name := req.QueryStringParameters["file"]
+	page := "<html><body><h2>" + name + " not found</h2></body></html>"
+	// ruleid: go-xss-response-writer
+	return events.APIGatewayProxyResponse{StatusCode: 404, Headers: map[string]string{"Content-Type": "text/html"}, Body: page}, nil
+}
+
+func lambdaNotFoundHeaders(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+	hdrs := map[string]string{"content-type": "text/html; charset=utf-8"}
+	return events.APIGatewayProxyResponse{
+		StatusCode: 404,
+		Headers:    hdrs,
+		// ruleid: go-xss-response-writer
+		Body: "<p>" + req.PathParameters["id"] + "</p>",
+	}, nil
+}
+
+func lambdaJSON(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+	name := req.QueryStringParameters["file"]
+	// ok: go-xss-response-writer
+	return events.APIGatewayProxyResponse{StatusCode: 404, Headers: map[string]string{"Content-Type": "application/json"}, Body: name}, nil
+}
+
+func lambdaEscaped(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+	name := html.EscapeString(req.QueryStringParameters["file"])
+	// ok: go-xss-response-writer
+	return events.APIGatewayProxyResponse{StatusCode: 404, Headers: map[string]string{"Content-Type": "text/html"}, Body: "<p>" + name + "</p>"}, nil
 }

@@ -12,11 +12,11 @@ import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 public class SecurityConfig {
     @Bean
     public SecurityFilterChain filterChain(HttpSecurity http) throws Exception {
-        // ruleid: java-csrf-protection-disabled
         http.authorizeRequests().anyRequest().authenticated()
                 .and()
                 .formLogin()
                 .and()
+                // ruleid: java-csrf-protection-disabled
                 .csrf().disable();
         return http.build();
     }
@@ -31,8 +31,8 @@ public class SecurityConfig {
 
     @Bean
     public SecurityFilterChain refChain(HttpSecurity http) throws Exception {
-        // ruleid: java-csrf-protection-disabled
         return http
+                // ruleid: java-csrf-protection-disabled
                 .csrf(AbstractHttpConfigurer::disable)
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                 .build();
@@ -52,6 +52,57 @@ public class SecurityConfig {
                 .csrf(AbstractHttpConfigurer::disable)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .oauth2ResourceServer(o -> o.jwt());
+        return http.build();
+    }
+
+    @Bean
+    public SecurityFilterChain memberChain(HttpSecurity http) throws Exception {
+        http.securityMatcher("/members/**")
+                .formLogin(f -> f.loginPage("/members/login"))
+                // ruleid: java-csrf-protection-disabled
+                .csrf(c -> c.ignoringRequestMatchers("/members/**"));
+        return http.build();
+    }
+
+    @Bean
+    public SecurityFilterChain shopChain(HttpSecurity http) throws Exception {
+        http.formLogin(f -> f.loginPage("/login"))
+                // ok: java-csrf-protection-disabled
+                .csrf(c -> c.ignoringRequestMatchers("/webhooks/payments", "/webhooks/shipping"));
+        return http.build();
+    }
+
+    @Bean
+    public SecurityFilterChain partnerChain(HttpSecurity http) throws Exception {
+        http.formLogin(f -> f.loginPage("/login"))
+                // ok: java-csrf-protection-disabled
+                .csrf(c -> c.ignoringRequestMatchers("/api/**"));
+        return http.build();
+    }
+
+    @Bean
+    public SecurityFilterChain legacyChain(HttpSecurity http) throws Exception {
+        http.formLogin();
+        // ruleid: java-csrf-protection-disabled
+        http.csrf().ignoringAntMatchers("/**");
+        return http.build();
+    }
+
+    @Bean
+    public SecurityFilterChain blockChain(HttpSecurity http) throws Exception {
+        http.formLogin(f -> f.loginPage("/login"))
+                // ruleid: java-csrf-protection-disabled
+                .csrf(csrf -> {
+                    csrf.disable();
+                });
+        return http.build();
+    }
+
+    @Bean
+    public SecurityFilterChain defaultChain(HttpSecurity http) throws Exception {
+        http.formLogin(f -> f.loginPage("/login"))
+                // ok: java-csrf-protection-disabled
+                .csrf(Customizer.withDefaults());
         return http.build();
     }
 }

@@ -16,6 +16,7 @@ public class Database {
     private static final String PASSWORD_PARAM = "password";
     // ok: java-hardcoded-password-constant
     private static final String API_KEY = "X-Api-Key";
+    // ruleid: java-hardcoded-password-constant
     private static final String AES_KEY = "0123456789abcdef";
 
     public Connection connect() throws SQLException {
@@ -60,4 +61,27 @@ public class Database {
 
 class User {
     String getPassword() { return ""; }
+}
+
+class MailerConfig {
+    private static final String SMTP_PASSWORD_PROP = "mail.smtp.password";
+    // ruleid: java-hardcoded-password-constant
+    private static final byte[] SIGNING_KEY = "mailer-signing-key-2020".getBytes();
+    // ok: java-hardcoded-password-constant
+    private static final byte[] BANNER = "Welcome to the mailer".getBytes();
+
+    java.util.Properties smtp() {
+        java.util.Properties props = new java.util.Properties();
+        // ok: java-hardcoded-password-property
+        props.setProperty("mail.smtp.user", "mailer");
+        // ruleid: java-hardcoded-password-property
+        props.setProperty(SMTP_PASSWORD_PROP, "Sm7p-s3cret!");
+        // ruleid: java-hardcoded-password-property
+        props.setProperty("password", "pg-Pr0d-2022");
+        // ok: java-hardcoded-password-property
+        props.setProperty("password", System.getenv("PG_PASSWORD"));
+        // ok: java-hardcoded-password-property
+        props.setProperty("password", "${PG_PASSWORD}");
+        return props;
+    }
 }

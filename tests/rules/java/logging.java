@@ -52,3 +52,27 @@ class Account {
     String getApiKey() { return ""; }
     long getTokenTtl() { return 0; }
 }
+
+@RestController
+class ProfileController {
+    private static final org.slf4j.Logger audit = LoggerFactory.getLogger("audit");
+
+    @PostMapping("/profile/phone")
+    public String phone(@RequestParam String phone, @RequestParam String pin) {
+        // ruleid: java-log-injection
+        audit.info("phone changed to {}", phone);
+        // ok: java-log-injection
+        audit.info("phone number has {} digits", phone.length());
+        // ruleid: java-sensitive-logging
+        audit.info("verifying with pin {} and password {}", phone.length(), acct.getPassword());
+        // ok: java-sensitive-logging
+        audit.info("password was updated");
+        return "ok";
+    }
+
+    private final Acct acct = new Acct();
+}
+
+class Acct {
+    String getPassword() { return ""; }
+}

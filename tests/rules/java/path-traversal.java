@@ -27,8 +27,8 @@ public class DownloadServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String name = request.getParameter("file");
-        // ruleid: java-path-traversal
         File f = new File(BASE_DIR, name);
+        // ruleid: java-path-traversal
         try (InputStream in = new FileInputStream(f)) {
             in.transferTo(response.getOutputStream());
         }
@@ -75,8 +75,8 @@ class UploadController {
 
     @PostMapping("/upload")
     public String upload(@RequestParam("file") MultipartFile file) throws IOException {
-        // ruleid: java-path-traversal
         Path dest = uploadDir.resolve(file.getOriginalFilename());
+        // ruleid: java-path-traversal
         file.transferTo(dest);
         return "ok";
     }
@@ -99,12 +99,13 @@ class Unzipper {
         try (ZipInputStream zis = new ZipInputStream(archive)) {
             ZipEntry entry;
             while ((entry = zis.getNextEntry()) != null) {
-                // ruleid: java-path-traversal-zip-slip
                 File out = new File(destDir, entry.getName());
                 if (entry.isDirectory()) {
+                    // ruleid: java-path-traversal-zip-slip
                     out.mkdirs();
                     continue;
                 }
+                // ruleid: java-path-traversal-zip-slip
                 try (OutputStream os = new FileOutputStream(out)) {
                     zis.transferTo(os);
                 }
@@ -132,8 +133,8 @@ class Unzipper {
     public void extractNio(ZipInputStream zis, Path target) throws IOException {
         ZipEntry e = zis.getNextEntry();
         while (e != null) {
-            // ruleid: java-path-traversal-zip-slip
             Path p = target.resolve(e.getName());
+            // ruleid: java-path-traversal-zip-slip
             Files.copy(zis, p);
             e = zis.getNextEntry();
         }
@@ -146,3 +147,108 @@ class Unzipper {
         Files.copy(zis, p);
     }
 }
+
+@RestController
+class ArchiveController {
+    private static final Path ROOT = Paths.get("/srv/archive").toAbsolutePath().normalize();
+
+    @GetMapping("/archive/file")
+    public byte[] file(@RequestParam String month, @RequestParam String name) throws IOException {
+        String full = "/srv/archive/" + month + "/" + name;
+        if (!full.startsWith("/srv/archive/")) {
+            throw new SecurityException("outside archive");
+        }
+        // ruleid: java-path-traversal
+        return Files.readAllBytes(Paths.get(full));
+    }
+
+    @GetMapping("/archive/resource")
+    public FileSystemResource resource(@RequestParam String name) {
+        Path target = ROOT.resolve(name);
+        // ruleid: java-path-traversal
+        return new FileSystemResource(target);
+    }
+
+    @GetMapping("/archive/checked")
+    public FileSystemResource checked(@RequestParam String name) {
+        Path target = ROOT.resolve(name).normalize();
+        if (!target.startsWith(ROOT)) {
+            throw new SecurityException("outside archive");
+        }
+        // ok: java-path-traversal
+        return new FileSystemResource(target);
+    }
+
+    @PostMapping("/archive/delete")
+    public void delete(@RequestParam String name) throws IOException {
+        // ruleid: java-path-traversal
+        Files.deleteIfExists(Paths.get("/srv/archive", name));
+    }
+
+    @PostMapping("/archive/remove")
+    public void remove(@RequestParam String name) {
+        File victim = new File("/srv/archive", name);
+        // ruleid: java-path-traversal
+        victim.delete();
+    }
+
+    @PostMapping("/archive/store")
+    public String store(@RequestParam("file") MultipartFile file) throws IOException {
+        String stored = java.util.UUID.randomUUID() + ".bin";
+        // ok: java-path-traversal
+        file.transferTo(Paths.get("/srv/archive", stored));
+        return stored;
+    }
+
+    @GetMapping("/archive/thumb")
+    public byte[] thumb(@RequestParam String name) throws IOException {
+        String base = new File(name).getName();
+        // ok: java-path-traversal
+        try (InputStream in = new FileInputStream(new File("/srv/thumbs", base))) {
+            return in.readAllBytes();
+        }
+    }
+}
+
+class ArchivePaths {
+    private final File root = new File("/srv/archive");
+
+    File locate(HttpServletRequest request) {
+        String name = request.getParameter("name");
+        File f = new File(root, name);
+        // ruleid: java-path-traversal
+        return f;
+    }
+
+    File locateSafe(HttpServletRequest request) {
+        String name = FilenameUtils.getName(request.getParameter("name"));
+        File f = new File(root, name);
+        // ok: java-path-traversal
+        return f;
+    }
+}
+
+class TarRestore {
+    void restore(TarArchiveInputStream tar, Path dest) throws IOException {
+        TarArchiveEntry entry;
+        while ((entry = tar.getNextTarEntry()) != null) {
+            Path target = dest.resolve(entry.getName());
+            // ruleid: java-path-traversal-zip-slip
+            Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    void restoreChecked(TarArchiveInputStream tar, Path dest) throws IOException {
+        Path root = dest.toAbsolutePath().normalize();
+        TarArchiveEntry entry;
+        while ((entry = tar.getNextTarEntry()) != null) {
+            Path target = root.resolve(entry.getName()).normalize();
+            if (!target.startsWith(root)) {
+                throw new IOException("bad entry");
+            }
+            // ok: java-path-traversal-zip-slip
+            Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}
+

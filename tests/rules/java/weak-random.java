@@ -1,5 +1,6 @@
 package com.example.security;
 
+import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -55,5 +56,46 @@ public class AccountService {
         // ok: java-weak-random-security
         double jitter = Math.random() * 100;
         return (long) (Math.pow(2, attempt) * 100 + jitter);
+    }
+}
+
+class PasswordHashingService {
+    private final Random random = new Random();
+
+    public long backoffMillis(int attempt) {
+        // ok: java-weak-random-security
+        return (1L << attempt) * 500 + ThreadLocalRandom.current().nextLong(100);
+    }
+
+    public void reset() {
+        // ok: java-weak-random-security
+        int answer = Math.abs(random.nextInt() % 100) + 1;
+    }
+
+    public String sessionTimeoutLabel() {
+        // ok: java-weak-random-security
+        return "expires in " + (30 + random.nextInt(5)) + " min";
+    }
+
+    public String invitationCode(long teamId) {
+        // ruleid: java-weak-random-security
+        Random r = new Random(teamId);
+        // ruleid: java-weak-random-security
+        return new BigInteger(80, r).toString(32);
+    }
+
+    public String smsLoginCode() {
+        // ruleid: java-weak-random-security
+        return String.format("%06d", random.nextInt(1_000_000));
+    }
+}
+
+class VoucherCodeGenerator {
+    // ruleid: java-weak-random-security
+    private final Random rnd = new Random();
+
+    String next() {
+        // ruleid: java-weak-random-security
+        return Long.toString(rnd.nextLong() & Long.MAX_VALUE, 36);
     }
 }

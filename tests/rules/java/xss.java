@@ -101,3 +101,35 @@ class ProfileController {
         return "profile";
     }
 }
+
+class GuestbookServlet extends HttpServlet {
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setContentType("text/html");
+        PrintWriter out = response.getWriter();
+        String author = request.getParameter("author");
+        String text = request.getParameter("text");
+        // ok: java-xss-servlet-writer
+        out.println("<b>" + HTMLFilter.filter(author) + "</b>");
+        // ok: java-xss-servlet-writer
+        out.println("<p>" + Markup.escapeHtml(text) + "</p>");
+        // ok: java-xss-servlet-writer
+        out.println("<p>" + sanitize(text) + "</p>");
+        // ok: java-xss-servlet-writer
+        out.println(HTMLFilter.filter(request.getHeader("User-Agent")));
+        // ruleid: java-xss-servlet-writer
+        out.println("<p>" + TextFilter.filter(text) + "</p>");
+        // ruleid: java-xss-servlet-writer
+        out.println("<i>" + decorate(author) + "</i>");
+        // ruleid: java-xss-servlet-writer
+        out.println("<small>" + request.getHeader("Referer") + "</small>");
+    }
+
+    private String sanitize(String s) {
+        return s.replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    private String decorate(String s) {
+        return "~" + s + "~";
+    }
+}

@@ -57,3 +57,39 @@ function verifyAccess(req, res, next) {
   req.user = jwt.verify(req.body.token, process.env.JWT_SECRET, { ignoreExpiration: false });
   next();
 }
+
+// --- more decoders that skip the signature check ---
+async function requireSsoUser(req, res, next) {
+  // ruleid: js-jwt-decode-without-verify
+  const payload = jose.decodeJwt(req.headers.authorization.slice(7));
+  req.user = payload;
+  next();
+}
+
+const mobileAuthorizer = async (event) => {
+  // ruleid: js-jwt-decode-without-verify
+  const claims = jwtDecode(event.authorizationToken);
+  return claims.sub;
+};
+
+class SessionService {
+  async currentUser(authorization) {
+    // ruleid: js-jwt-decode-without-verify
+    return this.jwtService.decode(authorization.replace(/^Bearer /, ""));
+  }
+
+  async currentUserVerified(authorization) {
+    // ok: js-jwt-decode-without-verify
+    return this.jwtService.verifyAsync(authorization.replace(/^Bearer /, ""), { algorithms: ["HS256"] });
+  }
+
+  internalClaims(token) {
+    // ruleid: js-jwt-unsecured-decode
+    return UnsecuredJWT.decode(token).payload;
+  }
+
+  async verifiedClaims(token) {
+    // ok: js-jwt-unsecured-decode
+    return (await jwtVerify(token, JWKS, { algorithms: ["RS256"] })).payload;
+  }
+}

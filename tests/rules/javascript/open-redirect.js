@@ -78,3 +78,66 @@ function safeAfterLogin() {
   // ok: js-open-redirect-dom
   window.location.href = "/dashboard?tab=" + encodeURIComponent(params.get("tab"));
 }
+
+// --- startsWith("/") alone does not stop //evil.example ---
+app.get("/go", (req, res) => {
+  const to = String(req.query.to || "");
+  if (to.startsWith("/")) {
+    // ruleid: js-open-redirect-server
+    return res.redirect(to);
+  }
+  res.redirect("/");
+});
+
+app.get("/go/v2", (req, res) => {
+  const to = String(req.query.to || "");
+  if (to.startsWith("/") && !to.startsWith("//")) {
+    // ok: js-open-redirect-server
+    return res.redirect(to);
+  }
+  res.redirect("/");
+});
+
+app.get("/go/v3", (req, res) => {
+  const to = String(req.query.to || "");
+  if (to.startsWith("https://shop.example.com/")) {
+    // ok: js-open-redirect-server
+    return res.redirect(to);
+  }
+  res.redirect("/");
+});
+
+const RETURN_PATHS = ["/account", "/orders"];
+app.get("/back", (req, res) => {
+  const target = RETURN_PATHS.includes(req.query.to) ? req.query.to : "/account";
+  // ok: js-open-redirect-server
+  res.redirect(target);
+});
+
+app.get("/back/v2", (req, res) => {
+  const next = req.query.next;
+  const target = next && next.includes("shop.example.com") ? next : "/";
+  // ruleid: js-open-redirect-server
+  res.redirect(target);
+});
+
+app.get("/jump", (req, res) => {
+  const to = String(req.query.to || "/");
+  // ok: js-open-redirect-server
+  res.redirect(isSameOrigin(to) ? to : "/");
+});
+
+app.get("/partner", (req, res) => {
+  let dest = "/";
+  const u = new URL(String(req.query.to));
+  if (u.protocol === "https:" && PARTNERS.includes(u.hostname)) dest = u.toString();
+  // ok: js-open-redirect-server
+  res.redirect(dest);
+});
+
+app.get("/leave", (req, res) => {
+  req.session.destroy(() => {
+    // ruleid: js-open-redirect-server
+    res.redirect(req.query.continue || "/");
+  });
+});

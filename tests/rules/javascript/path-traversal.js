@@ -76,3 +76,33 @@ app.get("/safe/static", (req, res) => {
   // ok: js-path-traversal-fs
   fs.readFile(path.join(__dirname, "index.html"), "utf8", (e, html) => res.send(html));
 });
+
+// --- second path argument of rename/copy, helpers that confine the path, stored keys ---
+router.post("/attachments/rename", async (req, res) => {
+  const from = resolveInside(ATTACH_DIR, req.body.from);
+  // ruleid: js-path-traversal-fs
+  await fs.promises.rename(from, path.join(ATTACH_DIR, req.body.to));
+  res.sendStatus(204);
+});
+
+router.post("/attachments/rename/v2", async (req, res) => {
+  const from = resolveInside(ATTACH_DIR, req.body.from);
+  const to = resolveInside(ATTACH_DIR, req.body.to);
+  // ok: js-path-traversal-fs
+  await fs.promises.rename(from, to);
+  res.sendStatus(204);
+});
+
+router.delete("/documents/:id", async (req, res) => {
+  const doc = await Document.findOne({ where: { id: req.params.id } });
+  // ok: js-path-traversal-fs
+  await fs.promises.unlink(path.join(UPLOAD_DIR, doc.storageKey));
+  res.sendStatus(204);
+});
+
+router.get("/themes/:name", (req, res) => {
+  const name = req.params.name;
+  if (!/^[a-z0-9-]+$/.test(name)) return res.sendStatus(404);
+  // ok: js-path-traversal-fs
+  fs.createReadStream(path.join(THEME_DIR, name, "theme.css")).pipe(res);
+});

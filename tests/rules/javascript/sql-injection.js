@@ -151,3 +151,10 @@ router.post("/mongo/safe-login", async (req, res) => {
   const p = await User.findOne({ slug: req.params.slug });
   res.json({ user, byId, eq, tpl, p });
 });
+
+router.get("/stock/low", async (req, res) => {
+  const threshold = Number.parseInt(req.query.threshold, 10) || 5;
+  // ok: js-nosql-where-injection
+  const docs = await items.find({ $where: `this.qty < ${threshold}` }).toArray();
+  res.json(docs);
+});

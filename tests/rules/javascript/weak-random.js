@@ -38,3 +38,22 @@ function makeToken() {
   // ok: js-weak-random-token
   return crypto.randomBytes(32).toString("hex");
 }
+
+function newMfaCode() {
+  // ruleid: js-weak-random-token
+  return String(Math.floor(Math.random() * 1000000)).padStart(6, "0");
+}
+
+function invitationCode() {
+  let value = "";
+  // ruleid: js-weak-random-token
+  while (value.length < 12) value += Math.random().toString(36).slice(2);
+  return value.slice(0, 12);
+}
+
+function shuffleDelayMs() {
+  let total = 0;
+  // ok: js-weak-random-token
+  total += Math.random() * 100;
+  return total;
+}

@@ -105,3 +105,16 @@ function safeGreeting() {
     document.getElementById("news").innerHTML = data.html;
   });
 }
+
+// --- an explicit HTML content type does not make the body safe ---
+function greeting(req, res) {
+  res.setHeader("Content-Type", "text/html; charset=utf-8");
+  // ruleid: js-xss-express-response
+  res.status(200).send("<p>Welcome back, " + req.query.name + "!</p>");
+}
+
+function greetingText(req, res) {
+  res.setHeader("Content-Type", "text/plain");
+  // ok: js-xss-express-response
+  res.status(200).send("Welcome back, " + req.query.name);
+}
