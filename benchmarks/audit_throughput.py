@@ -39,7 +39,7 @@ import psutil
 from codeprism.analysis import AnalysisConfig, AnalyzerSuite
 from codeprism.analyzers.ruff import SELECT
 from codeprism.corpus import DEMO_PROJECTS, EXTRA_PROJECTS, prepare_corpus
-from codeprism.rules import RULES_DIR
+from codeprism.rules import compiled_pack
 
 CACHE = Path(os.environ.get("CODEPRISM_CACHE", "~/.cache/codeprism")).expanduser()
 MODES = ["baseline", "cold", "warm"]
@@ -50,7 +50,7 @@ def tool_commands(root: Path) -> list[tuple[list[str], Path]]:
     """(command, working directory) of each analyzer's own CLI for one repository."""
     semgrep = [
         str(BIN / "semgrep"), "scan", "--metrics=off", "--disable-version-check", "--json",
-        "--quiet", f"--config={RULES_DIR}", str(root),
+        "--quiet", f"--config={compiled_pack()}", str(root),
     ]  # fmt: skip
     return [
         ([str(BIN / "ruff"), "check", "--isolated", "--no-cache", "--exit-zero",

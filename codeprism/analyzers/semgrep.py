@@ -41,7 +41,7 @@ from codeprism.analyzers.base import (
 from codeprism.errors import ConfigError, Problem, ProblemKind, Stage
 from codeprism.files import RepoFile, read_text, split_lines
 from codeprism.findings import Finding, Severity
-from codeprism.rules import RULES_DIR, rules_digest
+from codeprism.rules import compiled_pack, rules_digest
 
 if TYPE_CHECKING:
     from codeprism.analysis import AnalysisConfig
@@ -171,7 +171,7 @@ class SemgrepAnalyzer(BatchAnalyzer):
             "--json",
             "--quiet",
             "--jobs=1",
-            f"--config={RULES_DIR}",
+            f"--config={compiled_pack()}",
             f"--timeout={self.config.file_timeout_s:g}",
             f"--timeout-threshold={TIMEOUT_THRESHOLD}",
             f"--max-target-bytes={self.config.max_file_bytes}",
