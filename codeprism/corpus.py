@@ -5,7 +5,7 @@ nobody here wrote:
 - Python: source distributions from PyPI, through pip;
 - JavaScript: npm packages (`npm pack NAME@VERSION` fetches the published tarball);
 - Go and Java: Debian packages that ship source (`golang-*-dev` packages carry Go source,
-  `tomcat10-examples` the servlet examples' Java source), through `apt-get download`, unpacked
+  `libxerces2-java-doc` the Xerces samples' Java source), through `apt-get download`, unpacked
   with `dpkg-deb -x`.
 Downloads are cached; archives are unpacked with tarfile's "data" filter, which refuses
 absolute paths, `..` and links that leave the destination. Nothing is ever installed or run.
@@ -103,9 +103,10 @@ def unpack(archive: Path, destination: Path) -> Path:
 NPM_PACKAGES: tuple[str, ...] = ("node-serialize@0.0.4", "ejs@2.5.7", "shelljs@0.8.4")
 DEBIAN_GO_PACKAGES: tuple[str, ...] = (
     "golang-github-gorilla-mux-dev=1.8.0-1",
-    "golang-github-gin-gonic-gin-dev=1.8.1-1",
+    "golang-github-elazarl-goproxy-dev=1.1-1",
 )
-DEBIAN_JAVA_PACKAGES: tuple[str, ...] = ("tomcat10-examples=10.1.55-1~deb12u1",)
+# Xerces-J's samples (its -doc package ships their source): XML parsing as people write it
+DEBIAN_JAVA_PACKAGES: tuple[str, ...] = ("libxerces2-java-doc=2.12.2-1",)
 
 
 def _run(command: list[str], cwd: Path, what: str) -> None:
