@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import metadata
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from codeprism.errors import Problem
 from codeprism.files import RepoFile, split_lines
@@ -29,6 +29,7 @@ from codeprism.findings import Finding
 if TYPE_CHECKING:
     from codeprism.analysis import AnalysisConfig
 
+T = TypeVar("T")
 MAX_SNIPPET_LINES = 5
 MAX_SNIPPET_LINE_CHARS = 400
 REDACTED = "<redacted>"
@@ -106,6 +107,27 @@ def arg_batches(files: Sequence[RepoFile]) -> list[Sequence[RepoFile]]:
     if start < len(files):
         batches.append(files[start:])
     return batches
+
+
+def run_bisecting(
+    batch: Sequence[RepoFile],
+    run: Callable[[Sequence[RepoFile]], T],
+    fatal: tuple[type[Exception], ...],
+    on_alone: Callable[[RepoFile, Exception], None],
+) -> list[T]:
+    """`run(batch)`; when it raises one of `fatal` (a deadline passed, the tool failed), the
+    batch is halved and each half run again, down to the one file that breaks the tool,
+    which is handed to `on_alone`. Every other file's results are kept."""
+    try:
+        return [run(batch)]
+    except fatal as exc:
+        if len(batch) == 1:
+            on_alone(batch[0], exc)
+            return []
+        middle = len(batch) // 2
+        return run_bisecting(batch[:middle], run, fatal, on_alone) + run_bisecting(
+            batch[middle:], run, fatal, on_alone
+        )
 
 
 def snippet(lines: Sequence[str], start: int, end: int) -> str:

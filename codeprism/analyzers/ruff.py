@@ -26,6 +26,7 @@ from codeprism.analyzers.base import (
     arg_batches,
     clamp_lines,
     redact_literals,
+    run_bisecting,
     snippet,
 )
 from codeprism.errors import Problem, ProblemKind, Stage
@@ -150,8 +151,16 @@ class RuffAnalyzer(BatchAnalyzer):
         result = BatchResult()
         by_rel = {f.rel: f for f in files}
         diagnostics: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        timeout = self.config.file_timeout_s
         for batch in arg_batches(files):
-            self._run_bisecting(root, batch, diagnostics, result.problems)
+            for found in run_bisecting(
+                batch,
+                lambda part: self._run(root, part),
+                (subprocess.TimeoutExpired, RuffFailed),
+                lambda file, exc: result.problems.append(_batch_problem(file, exc, timeout)),
+            ):
+                for item in found:
+                    diagnostics[item["rel"]].append(item)
         for rel, items in sorted(diagnostics.items()):
             try:
                 self._map_file(by_rel[rel], items, result)
@@ -161,26 +170,6 @@ class RuffAnalyzer(BatchAnalyzer):
                     _problem(by_rel[rel], ProblemKind.ANALYZER_FAILED, reason, self.name)
                 )
         return result
-
-    def _run_bisecting(
-        self,
-        root: str,
-        batch: Sequence[RepoFile],
-        out: dict[str, list[dict[str, Any]]],
-        problems: list[Problem],
-    ) -> None:
-        try:
-            found = self._run(root, batch)
-        except (subprocess.TimeoutExpired, RuffFailed) as exc:
-            if len(batch) > 1:
-                middle = len(batch) // 2
-                self._run_bisecting(root, batch[:middle], out, problems)
-                self._run_bisecting(root, batch[middle:], out, problems)
-                return
-            problems.append(_batch_problem(batch[0], exc, self.config.file_timeout_s))
-            return
-        for item in found:
-            out[item["rel"]].append(item)
 
     def _run(self, root: str, batch: Sequence[RepoFile]) -> list[dict[str, Any]]:
         command = [

@@ -20,6 +20,7 @@ HIGH/MEDIUM/LOW is 0.9/0.6/0.3; CWE and the fix come from the rule.
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -36,6 +37,7 @@ from codeprism.analyzers.base import (
     arg_batches,
     clamp_lines,
     redact_literals,
+    run_bisecting,
     snippet,
 )
 from codeprism.errors import ConfigError, Problem, ProblemKind, Stage
@@ -123,7 +125,15 @@ class SemgrepAnalyzer(BatchAnalyzer):
         found: dict[str, list[dict[str, Any]]] = defaultdict(list)
         by_rel = {f.rel: f for f in files}
         for batch in arg_batches(files):
-            self._run_bisecting(root, batch, found, result.problems)
+            for results, problems in run_bisecting(
+                batch,
+                lambda part: self._run(root, part),
+                (subprocess.TimeoutExpired, SemgrepFailed),
+                lambda file, exc: result.problems.append(_failure(file.rel, exc)),
+            ):
+                result.problems.extend(problems)
+                for item in results:
+                    found[item["path"]].append(item)
         for rel, items in sorted(found.items()):
             try:
                 text = read_text(by_rel[rel], self.config.max_file_bytes)
@@ -133,31 +143,6 @@ class SemgrepAnalyzer(BatchAnalyzer):
                 reason = f"cannot map semgrep output: {type(exc).__name__}: {exc}"
                 result.problems.append(_problem(rel, ProblemKind.ANALYZER_FAILED, reason))
         return result
-
-    def _run_bisecting(
-        self,
-        root: str,
-        batch: Sequence[RepoFile],
-        out: dict[str, list[dict[str, Any]]],
-        problems: list[Problem],
-    ) -> None:
-        try:
-            results, file_problems = self._run(root, batch)
-        except (subprocess.TimeoutExpired, SemgrepFailed) as exc:
-            if len(batch) > 1:
-                middle = len(batch) // 2
-                self._run_bisecting(root, batch[:middle], out, problems)
-                self._run_bisecting(root, batch[middle:], out, problems)
-                return
-            if isinstance(exc, subprocess.TimeoutExpired):
-                reason = f"semgrep ran over {exc.timeout:g} s"
-                problems.append(_problem(batch[0].rel, ProblemKind.TIMEOUT, reason))
-            else:
-                problems.append(_problem(batch[0].rel, ProblemKind.ANALYZER_FAILED, str(exc)))
-            return
-        problems.extend(file_problems)
-        for item in results:
-            out[item["path"]].append(item)
 
     def _run(
         self, root: str, batch: Sequence[RepoFile]
@@ -172,7 +157,8 @@ class SemgrepAnalyzer(BatchAnalyzer):
             "--quiet",
             "--jobs=1",
             f"--config={compiled_pack()}",
-            f"--timeout={self.config.file_timeout_s:g}",
+            # semgrep takes whole seconds (and 0 would mean no limit)
+            f"--timeout={max(1, math.ceil(self.config.file_timeout_s))}",
             f"--timeout-threshold={TIMEOUT_THRESHOLD}",
             f"--max-target-bytes={self.config.max_file_bytes}",
             f"--max-memory={MAX_MEMORY_MB}",
@@ -226,6 +212,13 @@ class SemgrepAnalyzer(BatchAnalyzer):
             cwe=_cwe(metadata.get("cwe")),
             snippet=text,
         )
+
+
+def _failure(rel: str, exc: Exception) -> Problem:
+    """The problem of the one file semgrep could not get through."""
+    if isinstance(exc, subprocess.TimeoutExpired):
+        return _problem(rel, ProblemKind.TIMEOUT, f"semgrep ran over {exc.timeout:g} s")
+    return _problem(rel, ProblemKind.ANALYZER_FAILED, str(exc))
 
 
 def _file_problems(output: dict[str, Any], known: set[str]) -> list[Problem]:
