@@ -74,8 +74,8 @@ def _rank(finding: Finding) -> tuple[float, int, int]:
 
 
 def _merged(group: Sequence[Finding]) -> Finding:
-    if len(group) == 1:
-        return group[0]
+    if len(group) == 1:  # recorded the same way, so every report lists who found it
+        return replace(group[0], reported_by=group[0].reporters)
     best = min(group, key=_rank)
     reporters = sorted({r for f in group for r in f.reporters})
     return replace(

@@ -109,7 +109,7 @@ def assert_no_secret_values(findings: list[Finding]) -> None:
 
 
 def test_registry_names_and_versions() -> None:
-    assert set(ANALYZERS) == {"ruff", "bandit", "secrets", "complexity"}
+    assert set(ANALYZERS) == {"ruff", "bandit", "semgrep", "secrets", "complexity"}
     for name, cls in ANALYZERS.items():
         assert cls.name == name
         assert re.fullmatch(r"\d+\.\d+\.\d+\+\d+(\..+)?", cls.version(CONFIG)), name

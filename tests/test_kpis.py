@@ -84,15 +84,14 @@ def load(blob):
 """
 SETTINGS = 'PASSWORD = "correct-horse-battery-staple"\n'
 
-FIXED = {("F401", "app.py"), ("S307", "app.py"), ("B307", "app.py")}
-NEW = {("S301", "app.py"), ("B301", "app.py"), ("B403", "app.py")}
+# One problem, one finding: bandit's, ruff's and semgrep's reports of the eval, the shell
+# call, the pickle load and the password each merge into one finding (rule_id: the best-ranked).
+FIXED = {("F401", "app.py"), ("B307", "app.py")}
+NEW = {("B301", "app.py"), ("B403", "app.py")}
 PERSISTING = {
-    ("S602", "app.py"),
     ("B602", "app.py"),
     ("B404", "app.py"),
-    ("S105", "settings.py"),
-    ("B105", "settings.py"),
-    ("secret-keyword", "settings.py"),
+    ("py-hardcoded-secret-assignment", "settings.py"),
 }
 
 
@@ -175,13 +174,13 @@ def test_diff_shows_exactly_the_fixed_new_and_persisting_findings(audited: dict)
     assert rule_files(diff.filter(pl.col("status") == "persisting")) == PERSISTING
     assert diff.height == len(FIXED) + len(NEW) + len(PERSISTING)
     # persisting rows show where the finding is now: the shell call moved from line 6 to 8
-    shell = diff.filter(pl.col("rule_id") == "S602").row(0, named=True)
+    shell = diff.filter(pl.col("rule_id") == "B602").row(0, named=True)
     assert (shell["status"], shell["start_line"]) == ("persisting", 8)
     # fixed rows show where it was: eval on line 10 of the first commit
-    assert diff.filter(pl.col("rule_id") == "S307")["start_line"].to_list() == [10]
+    assert diff.filter(pl.col("rule_id") == "B307")["start_line"].to_list() == [10]
     summary = diff_summary(diff)
     assert summary.drop("repo_id").to_dicts() == [
-        {"repo": "svc", "new": 3, "fixed": 3, "persisting": 6}
+        {"repo": "svc", "new": 2, "fixed": 2, "persisting": 3}
     ]
     # the other way round, fixed and new swap
     back = diff_runs(source, "r2", "r1")
@@ -197,18 +196,18 @@ def test_headline_and_trend_of_the_two_audits(audited: dict) -> None:
         "repos": 1,
         "files": 2,
         "lines": 13,
-        "findings": 9,
-        "per_kloc": pytest.approx(9 * 1000 / 13),
+        "findings": 5,
+        "per_kloc": pytest.approx(5 * 1000 / 13),
         "critical": 0,
-        "high": 2,  # S602 and B602, both persisting
+        "high": 1,  # the shell call (bandit, ruff and semgrep: one finding), persisting
         "previous_run_id": "r1",
-        "new": 3,
-        "fixed": 3,
+        "new": 2,
+        "fixed": 2,
     }
     trend = run_trend(source)
     assert trend.select("run_id", "lines", "findings", "high").to_dicts() == [
-        {"run_id": "r1", "lines": 11, "findings": 9, "high": 2},
-        {"run_id": "r2", "lines": 13, "findings": 9, "high": 2},
+        {"run_id": "r1", "lines": 11, "findings": 5, "high": 1},
+        {"run_id": "r2", "lines": 13, "findings": 5, "high": 1},
     ]
     commits = repo_snapshots(source).sort("started_at").collect()["commit_sha"].to_list()
     assert commits == list(audited["shas"])
@@ -225,39 +224,39 @@ def test_time_to_fix_of_the_two_audits(audited: dict) -> None:
     assert open_["days_to_fix"].null_count() == open_.height
     runs = run_trend(source)
     gap = (runs["started_at"][1] - runs["started_at"][0]).total_seconds() / 86400
-    assert fixed["days_to_fix"].to_list() == pytest.approx([gap] * 3)
+    assert fixed["days_to_fix"].to_list() == pytest.approx([gap] * 2)
     summary = time_to_fix_summary(ttf).drop("median_days", "p90_days")
     assert summary.to_dicts() == [
         {"severity": "critical", "findings": 0, "fixed": 0, "open": 0},
-        {"severity": "high", "findings": 2, "fixed": 0, "open": 2},
-        {"severity": "medium", "findings": 5, "fixed": 2, "open": 3},  # S/B307 fixed
-        {"severity": "low", "findings": 5, "fixed": 1, "open": 4},  # F401 fixed
-        {"severity": "info", "findings": 0, "fixed": 0, "open": 0},
+        {"severity": "high", "findings": 1, "fixed": 0, "open": 1},
+        {"severity": "medium", "findings": 3, "fixed": 1, "open": 2},  # the eval fixed
+        {"severity": "low", "findings": 1, "fixed": 1, "open": 0},  # F401 fixed
+        {"severity": "info", "findings": 2, "fixed": 0, "open": 2},  # imports: reminders
     ]
 
 
 def test_kpis_of_the_latest_run(audited: dict) -> None:
     source = KpiSource(str(audited["warehouse"]))
     assert secrets_by_type(source).to_dicts() == [
-        {"rule_id": "secret-keyword", "findings": 1, "repos": 1, "files": 1}
+        {"rule_id": "py-hardcoded-secret-assignment", "findings": 1, "repos": 1, "files": 1}
     ]
     assert findings_per_kloc(source, "language").to_dicts() == [
-        {"language": "Python", "lines": 13, "findings": 9, "per_kloc": pytest.approx(9000 / 13)}
+        {"language": "Python", "lines": 13, "findings": 5, "per_kloc": pytest.approx(5000 / 13)}
     ]
     analyzers = noisiest_analyzers(source).select("analyzer", "findings", "low_info")
     assert analyzers.to_dicts() == [
-        {"analyzer": "bandit", "findings": 5, "low_info": 3},  # B105, B403, B404
-        {"analyzer": "ruff", "findings": 3, "low_info": 1},  # S105
-        {"analyzer": "secrets", "findings": 1, "low_info": 0},
+        # a merged finding counts once, for its best-ranked analyzer
+        {"analyzer": "bandit", "findings": 4, "low_info": 2},  # B403, B404 reminders
+        {"analyzer": "semgrep", "findings": 1, "low_info": 0},  # the password
     ]
-    assert top_rules(source)["findings"].to_list() == [1] * 9
+    assert top_rules(source)["findings"].to_list() == [1] * 5
     mix = severity_mix(source).filter(pl.col("run_id") == "r2")
     assert dict(zip(mix["severity"], mix["findings"], strict=True)) == {
         "critical": 0,
-        "high": 2,
-        "medium": 3,
-        "low": 4,
-        "info": 0,
+        "high": 1,
+        "medium": 2,
+        "low": 0,
+        "info": 2,
     }
 
 
@@ -312,7 +311,7 @@ def test_an_unchanged_rerun_carries_the_state_forward(audited: dict, tmp_path: P
     assert (row["run_id"], row["lines"], row["findings"], row["new"], row["fixed"]) == (
         "r3",
         13,
-        9,
+        5,
         0,
         0,
     )

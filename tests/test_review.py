@@ -86,16 +86,14 @@ def _static_review(repo: Path, config: ReviewConfig) -> ReviewResult:
 
 def test_static_review_keeps_only_findings_on_changed_lines(change: Path) -> None:
     result = _static_review(change, ReviewConfig())
-    found = sorted((f.file_path, f.start_line, f.rule_id) for f in result.findings)
+    found = sorted((f.file_path, f.start_line, f.reporters) for f in result.findings)
     # app.py line 1 imports subprocess too, but that line did not change: no B404 there.
+    # bandit's and ruff's reports of one problem are one finding.
     assert found == [
-        ("app.py", 5, "B602"),
-        ("app.py", 5, "S602"),
-        ("app.py", 9, "B101"),
-        ("app.py", 9, "S101"),
-        ("util.py", 1, "B403"),  # ruff's S403 is a preview rule, not enabled
-        ("util.py", 5, "B301"),
-        ("util.py", 5, "S301"),
+        ("app.py", 5, ("bandit:B602", "ruff:S602", "semgrep:py-subprocess-shell-true-nonconstant")),
+        ("app.py", 9, ("bandit:B101", "ruff:S101")),
+        ("util.py", 1, ("bandit:B403",)),  # ruff's S403 is a preview rule, not enabled
+        ("util.py", 5, ("bandit:B301", "ruff:S301", "semgrep:py-pickle-deserialization")),
     ]
     assert result.requests == 0 and not result.dropped
 
@@ -104,9 +102,9 @@ def test_review_cap_ranks_by_severity_times_confidence(change: Path) -> None:
     result = _static_review(change, ReviewConfig(max_findings=2))
     assert [(f.rule_id, f.severity.value) for f in result.findings] == [
         ("B602", "high"),
-        ("S602", "high"),
+        ("B301", "medium"),
     ]
-    assert result.dropped[DropReason.OVER_CAP] == 5
+    assert result.dropped[DropReason.OVER_CAP] == 2
 
 
 def test_review_with_the_model_cites_only_changed_lines(
@@ -229,10 +227,11 @@ def test_cli_review_of_a_diff_with_the_model(
     )
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(out.read_text())
-    assert {f["rule_id"] for f in report["findings"] if f["source"] == "static"} == {
-        "B403",
-        "B301",
-        "S301",  # util.py is new: its text is all in the diff
+    assert {r for f in report["findings"] if f["source"] == "static" for r in f["reported_by"]} == {
+        "bandit:B403",
+        "bandit:B301",
+        "ruff:S301",  # util.py is new: its text is all in the diff
+        "semgrep:py-pickle-deserialization",
     }
     assert "review: 3 files" in done.stderr and "1 LLM requests" in done.stderr
     assert "dropped: off_diff" in done.stderr

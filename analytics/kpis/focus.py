@@ -12,13 +12,17 @@ COMPLEXITY_ANALYZER = "complexity"
 
 
 def secrets_by_type(source: KpiSource, run_id: str | None = None) -> pl.DataFrame:
-    """Findings of the `secrets` analyzer per secret type (its rule_id) in one run.
+    """Findings the `secrets` analyzer reported, per type (the finding's rule_id), in one run.
 
     Columns: rule_id, findings, repos, files (distinct repo/file pairs); most first. The
     secret values themselves are never in the warehouse (only type and location).
     """
     run = resolve_run(source, run_id)
-    secrets = pl.col("analyzer") == SECRETS_ANALYZER
+    # a secret detect-secrets found and another tool confirmed is one merged finding, named by
+    # its best-ranked rule; reported_by still lists detect-secrets
+    secrets = (pl.col("analyzer") == SECRETS_ANALYZER) | pl.col("reported_by").list.eval(
+        pl.element().str.starts_with(f"{SECRETS_ANALYZER}:")
+    ).list.any().fill_null(False)
     counts = run_counts(source, ["rule_id", "file_path"], [run], where=secrets)
     return secrets_frame(counts).collect()
 

@@ -42,9 +42,7 @@ def _rows(findings: Sequence[Finding]) -> list[str]:
     for f in ordered(findings):
         repo = [f.repo] if show_repo else []
         location = cut_left(f.location, LOCATION_WIDTH)
-        rows.append(
-            [f.severity.value, *repo, location, one_line(f.rule_id, RULE_WIDTH), _by(f)]
-        )
+        rows.append([f.severity.value, *repo, location, one_line(f.rule_id, RULE_WIDTH), _by(f)])
         titles.append(one_line(f.title, TITLE_WIDTH))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     # The title is last and unpadded: no trailing blanks, however long the other cells.
