@@ -133,7 +133,9 @@ def headline_cells(text: str) -> dict[str, str]:
 def test_kpi_prints_the_headline(warehouse: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli_main(["kpi", "--warehouse", str(warehouse)]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == f"KPI headline of {warehouse} (newest visible run)"
+    assert out.splitlines()[0] == (
+        f"KPI headline of {warehouse} (newest visible run; findings in source files)"
+    )
     cells = headline_cells(out)
 
     source = KpiSource(str(warehouse))
