@@ -69,9 +69,7 @@ def test_each_language_has_its_rules_well_formed(language: str) -> None:
 
 def test_rule_ids_are_unique_and_every_rule_file_has_tests() -> None:
     ids = Counter(
-        rule["id"]
-        for path in rule_files()
-        for rule in yaml.safe_load(path.read_text())["rules"]
+        rule["id"] for path in rule_files() for rule in yaml.safe_load(path.read_text())["rules"]
     )
     assert [i for i, n in ids.items() if n > 1] == []
     for path in rule_files():

@@ -66,9 +66,7 @@ def test_bandit_and_ruff_on_one_line_are_one_finding_with_the_best_of_both() -> 
     assert merged[0].suggested_fix == "use a list"
 
 
-def test_semgrep_joins_by_overlaps_or_cwe_and_the_fingerprint_is_the_problems() -> (
-    None
-):
+def test_semgrep_joins_by_overlaps_or_cwe_and_the_fingerprint_is_the_problems() -> None:
     semgrep = finding("semgrep", "py-made-up-rule", cwe="CWE-78", severity=Severity.HIGH)
     bandit = finding("bandit", "B602", cwe="CWE-78")
     ruff = finding("ruff", "S602", cwe="CWE-78")
