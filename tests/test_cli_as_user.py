@@ -89,9 +89,15 @@ def test_review_json_on_stdout_parses(change_diff: Path, tiny_model: Path) -> No
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(done.stdout)  # the whole of stdout: not one stray line
     static = {
-        (f["rule_id"], f["start_line"]) for f in report["findings"] if f["source"] == "static"
+        (f["rule_id"], f["start_line"], tuple(f["reported_by"]))
+        for f in report["findings"]
+        if f["source"] == "static"
     }
-    assert static == {("B403", 1), ("B301", 5), ("S301", 5)}
+    # one finding per problem: the pickle load is bandit's, ruff's and semgrep's
+    assert static == {
+        ("B403", 1, ("bandit:B403",)),
+        ("B301", 5, ("bandit:B301", "ruff:S301", "semgrep:py-pickle-deserialization")),
+    }
     assert f"model {tiny_model}: context 8192 tokens" in done.stderr
 
 
@@ -112,7 +118,14 @@ def test_review_sarif_on_stdout_validates_with_a_model_allowing_2048_positions(
     sarif = json.loads(done.stdout)
     validate_sarif(sarif)
     rules = {r["ruleId"] for run in sarif["runs"] for r in run["results"]}
-    assert {"B403", "B301", "S301"} <= rules
+    assert {"B403", "B301"} <= rules
+    reporters = {
+        who
+        for run in sarif["runs"]
+        for r in run["results"]
+        for who in r["properties"]["reportedBy"]
+    }
+    assert {"bandit:B301", "ruff:S301"} <= reporters
     assert (
         f"model {short}: context 2048 tokens; the model allows 2048, answers up to 256 tokens"
         in done.stderr
