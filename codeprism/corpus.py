@@ -143,34 +143,27 @@ def prepare_debian(packages: Sequence[str], cache_dir: Path) -> list[Path]:
         if target.is_dir():
             roots.append(target)
             continue
-        debs = [
-            d
-            for d in downloads.glob(f"{name}_*.deb")
-            if d.name.split("_")[1] == quote_version(version)
-        ]
-        if not debs:
+        deb = _downloaded_deb(downloads, name, version)
+        if deb is None:
             print(f"downloading {package} from Debian", file=sys.stderr)
             _run(["apt-get", "download", "-q", package], downloads, f"apt-get download {package}")
-            debs = [
-                d
-                for d in downloads.glob(f"{name}_*.deb")
-                if d.name.split("_")[1] == quote_version(version)
-            ]
-        if not debs:
+            deb = _downloaded_deb(downloads, name, version)
+        if deb is None:
             raise CodeprismError(f"apt-get download {package} wrote no package file")
         staging = projects / f".{target.name}.partial"
         staging.mkdir(parents=True, exist_ok=True)
-        _run(
-            ["dpkg-deb", "-x", str(debs[0]), str(staging)], projects, f"dpkg-deb -x {debs[0].name}"
-        )
+        _run(["dpkg-deb", "-x", str(deb), str(staging)], projects, f"dpkg-deb -x {deb.name}")
         staging.rename(target)
         roots.append(target)
     return roots
 
 
-def quote_version(version: str) -> str:
-    """A Debian version as it appears in a .deb file name (an epoch's ':' is '%3a')."""
-    return version.replace(":", "%3a")
+def _downloaded_deb(downloads: Path, name: str, version: str) -> Path | None:
+    """The .deb of `name` at `version` in `downloads` (a version's epoch ':' is '%3a' in
+    the file name), if it was downloaded."""
+    wanted = version.replace(":", "%3a")
+    found = [d for d in downloads.glob(f"{name}_*.deb") if d.name.split("_")[1] == wanted]
+    return found[0] if found else None
 
 
 def prepare_corpus(requirements: Sequence[str], cache_dir: Path) -> list[Path]:

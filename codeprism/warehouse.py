@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,20 +76,17 @@ class Warehouse:
             self.ensure_tables()
 
     def _add_missing_columns(self, name: str, schema: pa.Schema) -> None:
-        """New columns are nullable (see schema.py): old rows read as null in them."""
-        for attempt in range(COMMIT_ATTEMPTS):
+        """New columns are nullable (see schema.py): old rows read as null in them. Another
+        writer may upgrade the table at the same moment: the table is read again per try."""
+
+        def add() -> None:
             table = DeltaTable(self.table_uri(name), storage_options=self.storage_options)
             have = {field.name for field in table.schema().fields}
             missing = [Field.from_arrow(f) for f in schema if f.name not in have]
-            if not missing:
-                return
-            try:
+            if missing:
                 table.alter.add_columns(missing)
-                return
-            except CommitFailedError:  # another writer upgraded it at the same moment
-                if attempt == COMMIT_ATTEMPTS - 1:
-                    raise
-                time.sleep(0.05 * 2**attempt)
+
+        _retry_commit(add)
 
     def _exists(self, name: str) -> bool:
         return DeltaTable.is_deltatable(self.table_uri(name), storage_options=self.storage_options)
@@ -111,21 +108,16 @@ class Warehouse:
         """
         self._make_current(name)
         data = rows.select(TABLES[name].names).cast(TABLES[name])
-        for attempt in range(COMMIT_ATTEMPTS):
-            try:
-                write_deltalake(
-                    self.table_uri(name),
-                    data,
-                    mode="overwrite",
-                    predicate=predicate,
-                    partition_by=PARTITIONS.get(name),
-                    storage_options=self.storage_options,
-                )
-                return
-            except CommitFailedError:
-                if attempt == COMMIT_ATTEMPTS - 1:
-                    raise
-                time.sleep(0.05 * 2**attempt)
+        _retry_commit(
+            lambda: write_deltalake(
+                self.table_uri(name),
+                data,
+                mode="overwrite",
+                predicate=predicate,
+                partition_by=PARTITIONS.get(name),
+                storage_options=self.storage_options,
+            )
+        )
 
     def append(self, name: str, rows: pa.Table) -> None:
         self._make_current(name)
@@ -241,6 +233,18 @@ class Warehouse:
         sql = f"SELECT * FROM {name}" + (f" WHERE {where}" if where else "")
         table = self.query(sql, [name])
         return table.select(TABLES[name].names).cast(TABLES[name])
+
+
+def _retry_commit(action: Callable[[], object]) -> None:
+    """Run a commit, again (with back-off) when Delta refuses it for a concurrent one."""
+    for attempt in range(COMMIT_ATTEMPTS):
+        try:
+            action()
+            return
+        except CommitFailedError:
+            if attempt == COMMIT_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * 2**attempt)
 
 
 def versions_key(versions: dict[str, str]) -> str:

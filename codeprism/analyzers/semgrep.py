@@ -261,7 +261,7 @@ def _first_sentence(message: str) -> str:
 
 def _fix_sentences(message: str) -> str | None:
     _, dot, rest = message.partition(". ")
-    return rest.strip() or None if dot else None
+    return (rest.strip() or None) if dot else None
 
 
 def _cwe(value: object) -> str | None:

@@ -21,10 +21,10 @@ from typing import Any
 from codeprism.analysis import AnalysisConfig, AnalyzerSuite
 from codeprism.errors import ConfigError
 from codeprism.file_roles import FileRole
-from codeprism.findings import Finding, Source
+from codeprism.findings import Finding
 from codeprism.llm.config import ModelConfig
 from codeprism.llm.engines import ChatRequest, Engine
-from codeprism.noise import DEFAULT_ROLES, by_role
+from codeprism.noise import DEFAULT_ROLES, by_role, in_roles
 from codeprism.review.agents import AGENT_NAMES, Agent, build_messages, load_agents
 from codeprism.review.budget import Chunk, Omitted, plan_budget
 from codeprism.review.diff import FileDiff, FileStatus, parse_diff
@@ -144,13 +144,11 @@ def merge_into(
     """Merge static and LLM findings into `result`: deduplicated, capped, drops counted.
 
     Only findings in files of the configured roles take part; the others are counted."""
-    shown = [f for f in [*evidence, *llm] if f.file_role in config.roles]
-    result.not_shown.update(
-        by_role(f for f in [*evidence, *llm] if f.file_role not in config.roles)
-    )
+    every = [*evidence, *llm]
+    result.not_shown.update(by_role(f for f in every if f.file_role not in config.roles))
     merged = merge_findings(
-        [f for f in shown if f.source is Source.STATIC],
-        [f for f in shown if f.source is not Source.STATIC],
+        in_roles(evidence, config.roles),
+        in_roles(llm, config.roles),
         max_findings=config.max_findings,
     )
     result.findings = merged.findings

@@ -64,7 +64,7 @@ def compiled_pack() -> Path:
     """
     target = Path(tempfile.gettempdir()) / f"codeprism-semgrep-rules-{rules_digest()}.json"
     if not target.exists():
-        rules = [rule for rule_id, rule in sorted(rule_pack().items())]
+        rules = [rule for _, rule in sorted(rule_pack().items())]
         fd, staging = tempfile.mkstemp(dir=target.parent, prefix=".codeprism-rules-")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump({"rules": rules}, handle)
