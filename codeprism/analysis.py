@@ -30,11 +30,14 @@ from codeprism.analyzers.inventory import Inventory, InventoryCounter
 from codeprism.analyzers.semgrep import SemgrepAnalyzer
 from codeprism.analyzers.worker import Worker
 from codeprism.errors import ConfigError, Problem, ProblemKind
-from codeprism.file_roles import FileRole, file_role
+from codeprism.file_roles import FileRole
 from codeprism.files import RepoFile, read_text, resolve_root, walk_repo
 from codeprism.findings import Finding, with_fingerprints
 from codeprism.noise import apply_noise_policy
 from codeprism.same_problem import merge_same_problems
+from codeprism.settings.apply import apply_rule_settings, is_excluded, role_of
+from codeprism.settings.model import Settings
+from codeprism.suppressions import Marker, apply_suppressions, find_markers
 
 __all__ = ["AnalysisConfig", "AnalyzerSuite", "Inventory", "RepoAnalysis", "analyzer_versions"]
 
@@ -64,15 +67,28 @@ class AnalysisConfig:
         if self.complexity_max_ccn < 1 or self.complexity_max_length < 1:
             raise ConfigError("complexity limits must be positive")
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> AnalysisConfig:
+        """The tools to load and their limits (the operator's settings; a repository's own
+        settings narrow what is reported per `analyze` call, see `settings/apply.py`)."""
+        return cls(
+            analyzers=settings.analyzers,
+            max_file_bytes=settings.limits.max_file_bytes,
+            file_timeout_s=settings.limits.file_timeout_s,
+        )
+
 
 @dataclass
 class RepoAnalysis:
     # one per problem and place (merged across analyzers), fingerprinted, with the file's
-    # role; repo, org and commit_sha filled
+    # role; repo, org and commit_sha filled. Suppressed findings are here too, with their
+    # `suppression` set: kept, never reported (see suppressions.py).
     findings: list[Finding]
     problems: list[Problem]  # per-file problems (stage ANALYZE), paths repository-relative
     inventory: Inventory
-    not_reported: dict[str, int] = field(default_factory=dict)  # noise policy: reason -> count
+    # noise policy and settings: reason -> findings not reported
+    not_reported: dict[str, int] = field(default_factory=dict)
+    excluded_files: int = 0  # left out by paths.include / paths.exclude, never read
 
 
 @dataclass
@@ -83,6 +99,8 @@ class _Sweep:
     problems: list[Problem] = field(default_factory=list)
     inventory: InventoryCounter = field(default_factory=InventoryCounter)
     roles: dict[str, FileRole] = field(default_factory=dict)  # path -> role
+    markers: dict[str, dict[int, list[Marker]]] = field(default_factory=dict)  # suppressions
+    excluded: int = 0
 
 
 def analyzer_versions(config: AnalysisConfig) -> dict[str, str]:
@@ -125,16 +143,23 @@ class AnalyzerSuite:
         repo: str,
         org: str | None = None,
         commit_sha: str | None = None,
+        settings: Settings | None = None,
     ) -> RepoAnalysis:
+        """`settings`: this repository's (paths, tests, analyzers, rules; default: the
+        defaults). Safe to vary per call: the suite itself holds no per-repository state."""
+        settings = settings or Settings()
         real_root = resolve_root(root)
         with self._lock:
             sweep = _Sweep()
             batch_files: dict[str, list[RepoFile]] = {a.name: [] for a in self._batch}
             for item in walk_repo(real_root):
-                if isinstance(item, Problem):
+                path = item.path if isinstance(item, Problem) else item.rel
+                if path is not None and is_excluded(path, settings):
+                    sweep.excluded += isinstance(item, RepoFile)
+                elif isinstance(item, Problem):
                     sweep.problems.append(item)
-                    continue
-                self._analyze_file(item, sweep, batch_files)
+                else:
+                    self._analyze_file(item, sweep, batch_files, settings)
             for analyzer in self._batch:
                 result = analyzer.analyze_batch(real_root, batch_files[analyzer.name])
                 sweep.findings.extend(result.findings)
@@ -145,18 +170,21 @@ class AnalyzerSuite:
                 repo=repo,
                 org=org,
                 commit_sha=commit_sha,
-                file_role=sweep.roles.get(f.file_path) or file_role(f.file_path),
+                file_role=sweep.roles.get(f.file_path) or role_of(f.file_path, None, settings),
             )
             for f in sweep.findings
         ]
-        reported, not_reported = apply_noise_policy(
+        kept, not_reported = apply_noise_policy(
             merge_same_problems(findings), self._semgrep_checked(batch_files, sweep.problems)
         )
+        kept, by_settings = apply_rule_settings(kept, settings)
+        not_reported.update(by_settings)
         return RepoAnalysis(
-            findings=with_fingerprints(reported),
+            findings=with_fingerprints(apply_suppressions(kept, sweep.markers)),
             problems=_deduplicated(sweep.problems),
             inventory=sweep.inventory.result(),
             not_reported=dict(sorted(not_reported.items())),
+            excluded_files=sweep.excluded,
         )
 
     @staticmethod
@@ -168,7 +196,11 @@ class AnalyzerSuite:
         return {f.rel for f in batch_files.get(SemgrepAnalyzer.name, ())} - failed
 
     def _analyze_file(
-        self, file: RepoFile, sweep: _Sweep, batch_files: dict[str, list[RepoFile]]
+        self,
+        file: RepoFile,
+        sweep: _Sweep,
+        batch_files: dict[str, list[RepoFile]],
+        settings: Settings,
     ) -> None:
         sweep.inventory.add_file(file.rel, file.size)
         text = read_text(file, self.config.max_file_bytes)
@@ -176,7 +208,10 @@ class AnalyzerSuite:
             sweep.problems.append(text)
             return
         sweep.inventory.add_text(file.rel, text)
-        sweep.roles[file.rel] = file_role(file.rel, text)
+        sweep.roles[file.rel] = role_of(file.rel, text, settings)
+        markers = find_markers(text)
+        if markers:
+            sweep.markers[file.rel] = markers
         if not text:
             return  # nothing to find in an empty file; saves a round trip per __init__.py
         for analyzer in self._batch:

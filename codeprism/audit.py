@@ -25,6 +25,7 @@ from codeprism.findings import Finding, finding_id
 from codeprism.noise import ALL_ROLES, DEFAULT_ROLES
 from codeprism.review.output import DropReason
 from codeprism.schema import ERRORS, FINDINGS, REPOS
+from codeprism.suppressions import BASELINE
 from codeprism.sources import Checkout, RepoSpec, Revision, checkout
 from codeprism.warehouse import PriorAudit
 
@@ -263,12 +264,14 @@ def _result(
         "lines": inventory.lines if inventory else None,
         "bytes": inventory.bytes if inventory else None,
         "manifests": inventory.manifests if inventory else None,
-        "findings": len(findings) if status == "audited" else None,
+        # reported findings; suppressed ones are rows too (findings.suppression is set)
+        "findings": sum(f.suppression is None for f in findings) if status == "audited" else None,
         "errors": len(problems),
         "analyzer_versions": ctx.analyzer_versions,
         "duration_s": seconds if seconds is not None else resolved.seconds,
         "audited_at": now,
         "not_reported": list(analysis.not_reported.items()) if analysis else None,
+        "excluded_files": analysis.excluded_files if analysis else None,
     }
     return RepoResult(
         repo_id=spec.repo_id,
@@ -310,6 +313,7 @@ def findings_table(
             "created_at": created_at,
             "reported_by": list(f.reporters),
             "file_role": f.file_role.value,
+            "suppression": f.suppression,
         }
         for f in findings
     ]
@@ -353,6 +357,9 @@ class AuditSummary:
     by_rule: Counter[str] = field(default_factory=Counter)
     by_role: Counter[str] = field(default_factory=Counter)  # every role, counted or not
     not_reported: Counter[str] = field(default_factory=Counter)  # noise policy reason -> n
+    # accepted findings, kept in the warehouse: rule (or "baseline") -> n
+    suppressed: Counter[str] = field(default_factory=Counter)
+    excluded_files: int = 0  # left out by the path settings
     failed: list[str] = field(default_factory=list)
     # the LLM pass (`--model`); llm_model stays None without one, and the summary unchanged
     llm_model: str | None = None
@@ -373,14 +380,20 @@ class AuditSummary:
             self.failed.append(f"{row['repo']}: {reasons[0] if reasons else 'failed'}")
         self.errors += result.errors.num_rows
         self.not_reported.update(dict(row.get("not_reported") or []))
-        columns = result.findings.select(["severity", "reported_by", "file_role"]).to_pydict()
-        for severity, reporters, role in zip(*columns.values(), strict=True):
+        self.excluded_files += row.get("excluded_files") or 0
+        names = ["severity", "reported_by", "file_role", "suppression"]
+        columns = result.findings.select(names).to_pydict()
+        for severity, reporters, role, suppression in zip(*columns.values(), strict=True):
             role = role or FileRole.SOURCE.value
+            rule = "/".join(sorted(r.split(":", 1)[-1] for r in reporters))
+            if suppression is not None:
+                self.suppressed[BASELINE if suppression.startswith(BASELINE) else rule] += 1
+                continue
             self.by_role[role] += 1
             if role in self.roles:
                 self.findings += 1
                 self.by_severity[severity] += 1
-                self.by_rule["/".join(sorted(r.split(":", 1)[-1] for r in reporters))] += 1
+                self.by_rule[rule] += 1
 
     def add_llm(
         self, *, findings: int, requests: int, dropped: Mapping[str, int], left_out: int
@@ -416,6 +429,8 @@ class AuditSummary:
             "counted_roles": sorted(self.roles),
             "by_role": {r.value: self.by_role.get(r.value, 0) for r in FileRole},
             "not_reported": dict(sorted(self.not_reported.items())),
+            "suppressed": dict(sorted(self.suppressed.items())),
+            "excluded_files": self.excluded_files,
             "errors": self.errors,
             "by_severity": {
                 s: self.by_severity.get(s, 0) for s in ("critical", "high", "medium", "low", "info")
@@ -454,7 +469,11 @@ class AuditSummary:
             "  by role    " + ", ".join(f"{k} {v}" for k, v in data["by_role"].items()),
             "  not reported "
             + (", ".join(f"{k} {v}" for k, v in data["not_reported"].items()) or "none")
-            + " (noise policy)",
+            + " (noise policy and settings)",
+            "  suppressed "
+            + (", ".join(f"{k} {v}" for k, v in data["suppressed"].items()) or "none")
+            + " (kept in the warehouse, findings.suppression)",
+            f"  excluded   {data['excluded_files']} files (paths settings)",
             f"  errors     {data['errors']} (files or repos skipped, see the errors table)",
             f"  duration   {data['duration_s']} s",
             f"  throughput {data['lines_per_s']} lines/s",

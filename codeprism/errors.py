@@ -31,6 +31,7 @@ class ProblemKind(StrEnum):
     TIMEOUT = "timeout"
     ANALYZER_FAILED = "analyzer_failed"
     INTERNAL = "internal"
+    CONFIG = "config"  # a repository's config file asked for what it may not (see settings/)
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,6 +85,9 @@ class Finding:
     # every "analyzer:rule" that reported this problem here (one entry unless merged)
     reported_by: tuple[str, ...] = ()
     file_role: FileRole = FileRole.SOURCE
+    # why it is accepted and not reported: an in-source marker ("codeprism: ignore[B602] --
+    # reason", "nosec", "noqa[S602]") or "baseline" (see suppressions.py); None: reported
+    suppression: str | None = None
 
     def __post_init__(self) -> None:
         if self.start_line < 1 or self.end_line < self.start_line:

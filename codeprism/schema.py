@@ -9,7 +9,9 @@ import pyarrow as pa
 
 # 2: findings.reported_by and findings.file_role (one problem, one finding; file roles),
 #    repos.not_reported (the noise policy's counts). Older tables gain them on open.
-SCHEMA_VERSION = 2
+# 3: findings.suppression (accepted findings are kept, with the marker or "baseline"),
+#    repos.excluded_files (files the path settings left out).
+SCHEMA_VERSION = 3
 
 _ts = pa.timestamp("us", tz="UTC")
 
@@ -57,6 +59,7 @@ REPOS = pa.schema(
         pa.field("duration_s", pa.float64()),
         pa.field("audited_at", _ts, nullable=False),
         pa.field("not_reported", pa.map_(pa.string(), pa.int64())),  # policy reason -> count
+        pa.field("excluded_files", pa.int64()),  # not read: paths.include / paths.exclude
     ]
 )
 
@@ -91,6 +94,8 @@ FINDINGS = pa.schema(
         pa.field("reported_by", pa.list_(pa.string())),
         # source | test | example | vendored | generated; null in tables older than version 2
         pa.field("file_role", pa.string()),
+        # null: reported; else why it is accepted (suppressions.py): a marker or "baseline"
+        pa.field("suppression", pa.string()),
     ]
 )
 

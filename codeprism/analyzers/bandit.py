@@ -3,7 +3,8 @@
 bandit runs through its Python API with its built-in defaults (`BanditConfig()` with no file):
 the repository's `.bandit`, `bandit.yaml` or `pyproject.toml` is never read. A fresh manager
 per file keeps no state between files (creating one costs ~0.1 ms; the plugin set is loaded
-once, by the first). `# nosec` comments are honoured, as bandit does by default.
+once, by the first). `# nosec` is not honoured here: codeprism applies it and keeps the
+suppressed finding (suppressions.py).
 
 rule_id is bandit's test id (`B602`), severity and CWE are bandit's own, and its confidence
 HIGH/MEDIUM/LOW becomes 0.9/0.6/0.3. Hard-coded password issues (B105-B107) quote the
@@ -39,7 +40,7 @@ _SYNTAX_ERROR = "syntax error"
 
 class BanditAnalyzer(FileAnalyzer):
     name = "bandit"
-    mapping_version = "1"
+    mapping_version = "2"  # 2: `# nosec` findings are reported (codeprism keeps them)
     distribution = "bandit"
 
     def __init__(self, config: AnalysisConfig) -> None:
@@ -65,7 +66,8 @@ class BanditAnalyzer(FileAnalyzer):
         return rel_path.endswith((".py", ".pyw"))
 
     def analyze(self, source: SourceText) -> list[Finding]:
-        mgr = self._manager_class(self._config, "file")
+        # codeprism applies `# nosec` itself and keeps what it suppresses (suppressions.py)
+        mgr = self._manager_class(self._config, "file", ignore_nosec=True)
         # `_parse_file` is the one-file step of `run_tests`; calling it with the text we
         # already hold avoids a second read of the file and bandit's file discovery.
         mgr._parse_file(source.path, io.BytesIO(source.text.encode("utf-8")), [source.path])

@@ -132,7 +132,7 @@ class RuffFailed(Exception):
 
 class RuffAnalyzer(BatchAnalyzer):
     name = "ruff"
-    mapping_version = "1"
+    mapping_version = "2"  # 2: `# noqa` findings are reported (codeprism keeps them)
     distribution = "ruff"
 
     def __init__(self, config: AnalysisConfig, binary: str | None = None) -> None:
@@ -176,6 +176,7 @@ class RuffAnalyzer(BatchAnalyzer):
             self.binary,
             "check",
             "--isolated",
+            "--ignore-noqa",  # codeprism applies `# noqa` itself (suppressions.py)
             "--no-cache",
             "--exit-zero",
             "--output-format",
