@@ -98,24 +98,37 @@ def _read_template(name: str) -> tuple[dict[str, str], str]:
 
 
 def build_messages(
-    agent: Agent, diff_text: str, evidence: Sequence[Finding], max_findings: int
+    agent: Agent,
+    diff_text: str,
+    evidence: Sequence[Finding],
+    max_findings: int,
+    guidance: str = "",
 ) -> list[dict[str, str]]:
-    """OpenAI-style chat messages: shared preamble and context first, the agent's task last."""
+    """OpenAI-style chat messages: shared preamble and context first, the agent's task last.
+
+    `guidance` is the project's own review instructions (`review.instructions` of its
+    settings, length-capped there), shown to every agent as context, not as a task."""
     if max_findings < 1:
         raise ValueError(f"max_findings must be at least 1, got {max_findings}")
     return [
         {"role": "system", "content": agent.preamble},
         {
             "role": "user",
-            "content": render_context(diff_text, evidence) + _task(agent, max_findings),
+            "content": render_context(diff_text, evidence, guidance) + _task(agent, max_findings),
         },
     ]
 
 
-def render_context(diff_text: str, evidence: Sequence[Finding]) -> str:
+def render_context(diff_text: str, evidence: Sequence[Finding], guidance: str = "") -> str:
     """The part of the user message shared by every agent of a review, byte for byte."""
+    project = (
+        "## Project guidance from the repository's settings\n"
+        f"<guidance>\n{guidance.strip()}\n</guidance>\n\n"
+        if guidance.strip()
+        else ""
+    )
     return (
-        "## Diff under review\n"
+        project + "## Diff under review\n"
         f"<diff>\n{diff_text.rstrip()}\n</diff>\n\n"
         "## Static-analysis evidence on the changed lines\n"
         f"<evidence>\n{render_evidence(evidence)}\n</evidence>\n\n"

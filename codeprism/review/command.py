@@ -20,17 +20,19 @@ from pathlib import Path
 from typing import TextIO
 
 from codeprism import __version__
+from codeprism.baseline import load_baseline
 from codeprism.console import report_stdout
 from codeprism.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, CodeprismError, ConfigError
 from codeprism.findings import Severity, at_or_above
 from codeprism.formatters import FORMATS, render
 from codeprism.llm.config import load_model_config
 from codeprism.llm.engines import Engine, LocalEngine, ServeEngine
-from codeprism.noise import ALL_ROLES, DEFAULT_ROLES
 from codeprism.review.agents import AGENT_NAMES
 from codeprism.review.diff import parse_diff
 from codeprism.review.output import DropReason
 from codeprism.review.runner import ReviewConfig, ReviewResult, diff_from_repo, head_tree, review
+from codeprism.settings.layers import Effective, resolve
+from codeprism.settings.repo_file import apply_repo_config, read_repo_config_at
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,15 +46,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--serve-url", help="use the Serve LLM app at this URL instead of an in-process vLLM"
     )
-    parser.add_argument("--agents", default=",".join(AGENT_NAMES), help="comma-separated")
-    parser.add_argument("--max-findings", type=int, default=ReviewConfig().max_findings)
+    parser.add_argument(
+        "--config", help="organisation config file (TOML; default: $CODEPRISM_CONFIG)"
+    )
+    parser.add_argument("--agents", help=f"comma-separated (default: {','.join(AGENT_NAMES)})")
+    parser.add_argument("--max-findings", type=int, help="review cap (default 20)")
     parser.add_argument("--max-calls", type=int, default=ReviewConfig().max_calls)
     parser.add_argument("--no-static", action="store_true", help="skip the static analyzers")
     parser.add_argument(
         "--all-roles",
         action="store_true",
+        default=None,
         help="also report findings in tests, examples, vendored and generated files",
     )
+    parser.add_argument("--baseline", help="report only findings this baseline file lacks")
     parser.add_argument("--format", dest="fmt", default="table", choices=FORMATS)
     parser.add_argument("--output", type=Path, help="write the report here instead of stdout")
     parser.add_argument("--fail-on", choices=[s.value for s in Severity])
@@ -60,13 +67,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def review_settings(args: argparse.Namespace) -> Effective:
+    """The layers, with the repository's own settings read at the base (`--repo`): a change
+    cannot relax its own review."""
+    flags = {
+        "review.agents": _names(args.agents) if args.agents is not None else None,
+        "review.max_findings": args.max_findings,
+        "all_roles": args.all_roles,
+        "baseline": args.baseline,
+        "fail_on": args.fail_on,
+    }
+    effective, _ = resolve(
+        environ=os.environ,
+        config_file=args.config,
+        command_line={k: v for k, v in flags.items() if v is not None},
+    )
+    if args.repo is not None and args.base:
+        effective = apply_repo_config(effective, read_repo_config_at(args.repo, args.base))
+    return effective
+
+
 def run(args: argparse.Namespace, report: TextIO) -> int:
-    config = ReviewConfig(
-        agents=tuple(a.strip() for a in args.agents.split(",") if a.strip()),
-        max_findings=args.max_findings,
+    effective = review_settings(args)
+    settings = effective.settings
+    config = ReviewConfig.from_settings(
+        settings,
+        load_baseline(settings.baseline) if settings.baseline else None,
         max_calls=args.max_calls,
         static=not args.no_static,
-        roles=ALL_ROLES if args.all_roles else DEFAULT_ROLES,
     )
     data = _read_diff(args)
     files = parse_diff(data)
@@ -86,15 +114,20 @@ def run(args: argparse.Namespace, report: TextIO) -> int:
     finally:
         if engine is not None:
             engine.close()
+    result.warnings.extend(effective.notes)
     document = render(result.findings, args.fmt, tool_version=__version__, summary=result.summary())
     if args.output:
         args.output.write_text(document)
     else:
         report.write(document)
     _report(result, verbose=args.debug)
-    if args.fail_on and at_or_above(result.findings, Severity(args.fail_on)):
+    if settings.fail_on and at_or_above(result.findings, settings.fail_on):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _names(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
 
 
 def _read_diff(args: argparse.Namespace) -> bytes:
@@ -118,6 +151,10 @@ def _report(result: ReviewResult, verbose: bool) -> None:
         f"dropped: {dropped}",
     ]
     lines += [f"left out: {o.path}: {o.reason.value} {o.detail}".rstrip() for o in result.omitted]
+    if result.suppressed:
+        accepted = ", ".join(f"{rule} {n}" for rule, n in sorted(result.suppressed.items()))
+        lines.append(f"suppressed (accepted in the code or the baseline): {accepted}")
+    lines += [f"warning: {warning}" for warning in result.warnings]
     if result.not_shown:
         roles = ", ".join(f"{role} {n}" for role, n in sorted(result.not_shown.items()))
         lines.append(f"not shown (file roles; --all-roles shows them): {roles}")

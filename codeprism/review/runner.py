@@ -14,24 +14,28 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from codeprism.analysis import AnalysisConfig, AnalyzerSuite
+from codeprism.baseline import Baseline
 from codeprism.errors import ConfigError
 from codeprism.file_roles import FileRole
 from codeprism.findings import Finding
 from codeprism.llm.config import ModelConfig
 from codeprism.llm.engines import ChatRequest, Engine
-from codeprism.noise import DEFAULT_ROLES, by_role, in_roles
+from codeprism.noise import ALL_ROLES, DEFAULT_ROLES, by_role, in_roles
 from codeprism.review.agents import AGENT_NAMES, Agent, build_messages, load_agents
 from codeprism.review.budget import Chunk, Omitted, plan_budget
 from codeprism.review.diff import FileDiff, FileStatus, parse_diff
 from codeprism.review.merge import merge_findings
 from codeprism.review.output import DropReason, output_json_schema, parse_review_output
+from codeprism.settings.apply import role_of
+from codeprism.settings.model import Settings
 from codeprism.sources.git import regular_files
 from codeprism.sources.gitcmd import run_git, summarise
+from codeprism.suppressions import BASELINE, reported
 
 # Room for the chat template's own tokens, which counting the message texts does not see.
 TEMPLATE_ALLOWANCE = 64
@@ -47,11 +51,30 @@ class ReviewConfig:
     analysis: AnalysisConfig = AnalysisConfig()
     # findings in files of other roles (tests, examples, vendored, generated) are not posted
     roles: frozenset[FileRole] = DEFAULT_ROLES
+    # this review's settings (paths, tests, rules, instructions; see settings/), built for
+    # this review alone and never shared with another
+    settings: Settings = Settings()
+    baseline: Baseline | None = None  # findings it lists are accepted, not reported
 
     def __post_init__(self) -> None:
         load_agents(self.agents)  # unknown names fail here, before any model starts
         if self.max_findings < 1 or self.max_findings_per_agent < 1 or self.max_calls < 1:
             raise ConfigError("max_findings, max_findings_per_agent and max_calls must be >= 1")
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, baseline: Baseline | None = None, **tuning: Any
+    ) -> ReviewConfig:
+        """The review a Settings value asks for; `tuning`: fields settings do not hold."""
+        return cls(
+            agents=settings.review.agents,
+            max_findings=settings.review.max_findings,
+            analysis=AnalysisConfig.from_settings(settings),
+            roles=ALL_ROLES if settings.all_roles else DEFAULT_ROLES,
+            settings=settings,
+            baseline=baseline,
+            **tuning,
+        )
 
 
 @dataclass
@@ -65,6 +88,9 @@ class ReviewResult:
     output_tokens: int = 0
     model: str | None = None
     not_shown: Counter[str] = field(default_factory=Counter)  # file role -> findings left out
+    suppressed: Counter[str] = field(default_factory=Counter)  # rule or "baseline" -> findings
+    # what the repository's settings asked for and did not get: shown on the review
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         """What the formatters print under the findings."""
@@ -76,7 +102,15 @@ class ReviewResult:
             "omitted": [
                 {"path": o.path, "reason": o.reason.value, "detail": o.detail} for o in self.omitted
             ],
-        } | ({"not_shown_by_role": dict(sorted(self.not_shown.items()))} if self.not_shown else {})
+        } | {
+            key: value
+            for key, value in (
+                ("not_shown_by_role", dict(sorted(self.not_shown.items()))),
+                ("suppressed", dict(sorted(self.suppressed.items()))),
+                ("warnings", list(self.warnings)),
+            )
+            if value
+        }
 
 
 @dataclass(frozen=True)
@@ -131,7 +165,10 @@ def llm_findings(
 ) -> list[Finding]:
     """Every agent's findings on the diff, parsed against the lines each request showed."""
     result.model = engine.model_name
-    planned = plan_requests(files, evidence, engine, model, config, result)
+    # the agents see what the review reports: accepted findings are not their evidence
+    planned = plan_requests(
+        files, reported(_with_baseline(evidence, config)), engine, model, config, result
+    )
     return _ask(planned, engine, result, repo)
 
 
@@ -143,7 +180,16 @@ def merge_into(
 ) -> ReviewResult:
     """Merge static and LLM findings into `result`: deduplicated, capped, drops counted.
 
-    Only findings in files of the configured roles take part; the others are counted."""
+    Only reported findings in files of the configured roles take part; the others (other
+    roles, suppressed in the code, listed in the baseline) are counted."""
+    llm = [replace(f, file_role=role_of(f.file_path, None, config.settings)) for f in llm]
+    evidence, llm = _with_baseline(evidence, config), _with_baseline(llm, config)
+    result.suppressed.update(
+        BASELINE if f.suppression == BASELINE else f.problem
+        for f in [*evidence, *llm]
+        if f.suppression is not None
+    )
+    evidence, llm = reported(evidence), reported(llm)
     every = [*evidence, *llm]
     result.not_shown.update(by_role(f for f in every if f.file_role not in config.roles))
     merged = merge_findings(
@@ -156,6 +202,10 @@ def merge_into(
     return result
 
 
+def _with_baseline(findings: Sequence[Finding], config: ReviewConfig) -> list[Finding]:
+    return config.baseline.apply(findings) if config.baseline else list(findings)
+
+
 def plan_requests(
     files: Sequence[FileDiff],
     evidence: Sequence[Finding],
@@ -166,8 +216,9 @@ def plan_requests(
 ) -> list[PlannedRequest]:
     """Every agent on every chunk, the agents of one chunk next to each other (prefix cache)."""
     agents = load_agents(config.agents)
+    guidance = config.settings.review.instructions
     overhead = max(
-        _tokens(engine, build_messages(a, "", evidence, config.max_findings_per_agent))
+        _tokens(engine, build_messages(a, "", evidence, config.max_findings_per_agent, guidance))
         for a in agents
     )
     room = model.max_model_len - model.sampling.max_tokens - overhead - TEMPLATE_ALLOWANCE
@@ -183,7 +234,9 @@ def plan_requests(
         shown = [f for f in evidence if f.start_line in chunk.visible_lines.get(f.file_path, ())]
         schema = output_json_schema(chunk.visible_lines, config.max_findings_per_agent)
         for agent in agents:
-            messages = build_messages(agent, chunk.text, shown, config.max_findings_per_agent)
+            messages = build_messages(
+                agent, chunk.text, shown, config.max_findings_per_agent, guidance
+            )
             planned.append(PlannedRequest(agent, chunk, ChatRequest(messages, schema)))
     return planned
 
@@ -235,7 +288,7 @@ def static_evidence(
         if not written:
             return []
         with AnalyzerSuite(config.analysis) as suite:
-            analysis = suite.analyze(root, repo)
+            analysis = suite.analyze(root, repo, settings=config.settings)
     for problem in analysis.problems:
         result.notes.append(f"static: {problem.path}: {problem.kind.value}: {problem.reason}")
     return [f for f in analysis.findings if f.start_line in changed.get(f.file_path, ())]
