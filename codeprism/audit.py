@@ -19,14 +19,18 @@ from typing import Any, Literal
 import pyarrow as pa
 
 from codeprism.analysis import AnalyzerSuite, RepoAnalysis
+from codeprism.baseline import Baseline
 from codeprism.errors import Problem, ProblemKind, SourceError, Stage
 from codeprism.file_roles import FileRole
 from codeprism.findings import Finding, finding_id
 from codeprism.noise import ALL_ROLES, DEFAULT_ROLES
 from codeprism.review.output import DropReason
 from codeprism.schema import ERRORS, FINDINGS, REPOS
-from codeprism.suppressions import BASELINE
+from codeprism.settings.layers import settled
+from codeprism.settings.model import Settings
+from codeprism.settings.repo_file import apply_repo_config, read_repo_config
 from codeprism.sources import Checkout, RepoSpec, Revision, checkout
+from codeprism.suppressions import BASELINE
 from codeprism.warehouse import PriorAudit
 
 Action = Literal["analyze", "skip", "fail"]
@@ -201,14 +205,36 @@ def _from_ipc(data: bytes) -> pa.Table:
     return pa.ipc.open_stream(pa.py_buffer(data)).read_all()
 
 
+@dataclass(frozen=True)
+class AnalysisScope:
+    """The operator's settings and baseline, shared by every repository of a run."""
+
+    settings: Settings = Settings()
+    baseline: Baseline | None = None
+
+    def for_repo(self, root: Path) -> tuple[Settings, list[Problem]]:
+        """This repository's settings: the operator's, narrowed by its own config file at
+        the audited commit; what the file asked for and did not get, as CONFIG problems."""
+        config = read_repo_config(root)
+        effective = apply_repo_config(settled(self.settings, "operator"), config)
+        problems = [
+            Problem(Stage.ANALYZE, ProblemKind.CONFIG, note, path=config.source.split()[0])
+            for note in effective.notes
+            if config is not None
+        ]
+        return effective.settings, problems
+
+
 def analyze(
     suite: AnalyzerSuite,
     resolved: ResolvedRepo,
     ctx: RunContext,
     cache_dir: Path,
     token: str | None = None,
+    scope: AnalysisScope | None = None,
 ) -> RepoResult:
     """Run the analyzers over a resolved repo; skipped and failed repos pass straight through."""
+    scope = scope or AnalysisScope()
     if resolved.action == "skip":
         return _result(ctx, resolved, "skipped", None, [], [])
     if resolved.action == "fail" or resolved.root is None:
@@ -220,19 +246,21 @@ def analyze(
         if not root.is_dir() and resolved.spec.kind != "path":
             # On a cluster the clone may sit on another node's disk: fetch it here too.
             root = checkout(resolved.spec, cache_dir, token=token).root
+        settings, notes = scope.for_repo(root)
         analysis = suite.analyze(
             root,
             resolved.spec.name,
             org=resolved.spec.org,
             commit_sha=resolved.commit_sha,
+            settings=settings,
         )
     except Exception as exc:  # the repo fails, the sweep goes on
         problem = Problem(Stage.ANALYZE, ProblemKind.INTERNAL, f"{type(exc).__name__}: {exc}")
         return _result(ctx, resolved, "failed", None, [], [problem])
     seconds = resolved.seconds + time.monotonic() - started
-    return _result(
-        ctx, resolved, "audited", analysis, analysis.findings, analysis.problems, seconds
-    )
+    findings = scope.baseline.apply(analysis.findings) if scope.baseline else analysis.findings
+    problems = [*notes, *analysis.problems]
+    return _result(ctx, resolved, "audited", analysis, findings, problems, seconds)
 
 
 def _result(

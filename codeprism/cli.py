@@ -71,6 +71,18 @@ def _kpi(argv: Sequence[str]) -> int:
     return kpi_main(argv)
 
 
+def _config(argv: Sequence[str]) -> int:
+    from codeprism.config_command import main as config_main
+
+    return config_main(argv)
+
+
+def _baseline(argv: Sequence[str]) -> int:
+    from codeprism.baseline_command import main as baseline_main
+
+    return baseline_main(argv)
+
+
 def _maintain(argv: Sequence[str]) -> int:
     from codeprism.maintain_command import main as maintain_main
 
@@ -82,6 +94,8 @@ COMMANDS = {
     "review": (_review, "review a diff with the static analyzers and the LLM agents"),
     "serve": (_serve, "serve webhook-driven reviews (GitHub, GitLab, API) on Ray Serve"),
     "kpi": (_kpi, "print the KPI headline, or write the HTML report with --html"),
+    "baseline": (_baseline, "record today's findings as accepted: `baseline create --repo PATH`"),
+    "config": (_config, "show the effective settings and where each value came from"),
     "maintain": (_maintain, "compact small files and vacuum old versions of the warehouse"),
     "demo": (_demo, "download a few real public projects from PyPI and audit them"),
     "validate": (_validate, "check a run with the data-quality gate; quarantine it if it fails"),

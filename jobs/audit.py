@@ -13,6 +13,8 @@ repo's riskiest files on a GPU pool through `ray.data.llm` and add `source=llm` 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import logging
 import os
 import sys
@@ -31,6 +33,7 @@ from analytics.quality import apply_gate, outcome_lines
 from codeprism import __version__
 from codeprism.analysis import AnalysisConfig, AnalyzerSuite, analyzer_versions
 from codeprism.audit import (
+    AnalysisScope,
     AuditSummary,
     RepoResult,
     ResolvedRepo,
@@ -40,6 +43,7 @@ from codeprism.audit import (
     resolve,
     skipped,
 )
+from codeprism.baseline import Baseline, load_baseline
 from codeprism.console import report_stdout
 from codeprism.errors import (
     EXIT_ERROR,
@@ -58,6 +62,8 @@ from codeprism.maintenance import compact_after_run
 from codeprism.noise import ALL_ROLES, DEFAULT_ROLES
 from codeprism.review.agents import AGENT_NAMES
 from codeprism.schema import RUNS, SCHEMA_VERSION
+from codeprism.settings import layers
+from codeprism.settings.model import DEFAULT_ANALYZERS, Settings
 from codeprism.sources import (
     GitHubConfig,
     OrgFilter,
@@ -94,6 +100,9 @@ class AuditOptions:
     llm: LlmOptions | None = None  # the LLM pass, with --model
     quality_report_dir: Path | None = None  # default WAREHOUSE/_quality (local warehouses)
     roles: frozenset[FileRole] = DEFAULT_ROLES  # counted in the summary and by --fail-on
+    # the operator's settings; each repository's own file narrows them where it is analysed
+    settings: Settings = Settings()
+    baseline: Baseline | None = None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -120,18 +129,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="where git URLs are cloned and kept between runs",
     )
     parser.add_argument(
-        "--analyzers",
-        default=",".join(AnalysisConfig().analyzers),
-        help="comma-separated analyzers",
+        "--config", help="organisation config file (TOML; default: $CODEPRISM_CONFIG)"
     )
-    parser.add_argument("--file-timeout", type=float, default=AnalysisConfig().file_timeout_s)
-    parser.add_argument("--max-file-bytes", type=int, default=AnalysisConfig().max_file_bytes)
+    parser.add_argument(
+        "--analyzers", help=f"comma-separated analyzers (default: {','.join(DEFAULT_ANALYZERS)})"
+    )
+    parser.add_argument("--file-timeout", type=float, help="seconds per file and analyzer (60)")
+    parser.add_argument("--max-file-bytes", type=int, help="larger files are not read (2000000)")
     parser.add_argument("--format", dest="fmt", default="table", choices=["table", "json", "sarif"])
     parser.add_argument("--output", type=Path, help="write the report here instead of stdout")
     parser.add_argument("--fail-on", choices=[s.value for s in Severity])
+    parser.add_argument("--baseline", help="report and fail only on findings this file lacks")
     parser.add_argument(
         "--all-roles",
         action="store_true",
+        default=None,
         help="count findings in tests, examples, vendored and generated files too "
         "(by default the summary and --fail-on count source files; the warehouse keeps all)",
     )
@@ -158,10 +170,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def audit_settings(args: argparse.Namespace) -> layers.Effective:
+    """The operator's layers: defaults, --config / $CODEPRISM_CONFIG, CODEPRISM_*, flags.
+    Each repository's own file is applied on top where it is analysed."""
+    flags = {
+        "analyzers": _names(args.analyzers) if args.analyzers is not None else None,
+        "limits.file_timeout_s": args.file_timeout,
+        "limits.max_file_bytes": args.max_file_bytes,
+        "fail_on": args.fail_on,
+        "baseline": args.baseline,
+        "all_roles": args.all_roles,
+    }
+    effective, _ = layers.resolve(
+        environ=os.environ,
+        config_file=args.config,
+        command_line={k: v for k, v in flags.items() if v is not None},
+    )
+    return effective
+
+
 def options_from_args(args: argparse.Namespace) -> AuditOptions:
     if not args.targets and not args.org:
         raise ConfigError("nothing to audit: give paths or git URLs, or --org NAME")
     token = os.environ.get("CODEPRISM_GITHUB_TOKEN") or os.environ.get("GITHUB_TOKEN")
+    settings = audit_settings(args).settings
     return AuditOptions(
         targets=tuple(args.targets),
         org=args.org,
@@ -176,17 +208,15 @@ def options_from_args(args: argparse.Namespace) -> AuditOptions:
         run_id=args.run_id or datetime.now(UTC).strftime("run-%Y%m%dT%H%M%SZ"),
         full=args.full,
         address=args.address,
-        analysis=AnalysisConfig(
-            analyzers=tuple(a.strip() for a in args.analyzers.split(",") if a.strip()),
-            file_timeout_s=args.file_timeout,
-            max_file_bytes=args.max_file_bytes,
-        ),
+        analysis=AnalysisConfig.from_settings(settings),
+        settings=settings,
+        baseline=load_baseline(settings.baseline) if settings.baseline else None,
         cache_dir=args.cache_dir,
         workers=args.workers,
         fmt=args.fmt,
         output=args.output,
-        fail_on=Severity(args.fail_on) if args.fail_on else None,
-        roles=ALL_ROLES if args.all_roles else DEFAULT_ROLES,
+        fail_on=settings.fail_on,
+        roles=ALL_ROLES if settings.all_roles else DEFAULT_ROLES,
         progress=not args.no_progress,
         llm=_llm_options(args),
         quality_report_dir=args.quality_report_dir,
@@ -224,21 +254,19 @@ def collect_specs(options: AuditOptions) -> list[RepoSpec]:
 class Analyze:
     """The analysis actor: loads the analyzers once and audits one repo per call."""
 
-    def __init__(
-        self, config: AnalysisConfig, ctx: RunContext, cache_dir: Path, token: str | None
-    ) -> None:
-        self.suite = AnalyzerSuite(config)
+    def __init__(self, options: AuditOptions, ctx: RunContext, token: str | None) -> None:
+        self.suite = AnalyzerSuite(options.analysis)
         self.ctx = ctx
-        self.cache_dir = cache_dir
+        self.scope = AnalysisScope(options.settings, options.baseline)
+        self.cache_dir = options.cache_dir
         self.token = token
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         results = []
         for row in pa.table(batch).to_pylist():
             resolved = ResolvedRepo.from_row(row)
-            results.append(
-                analyze(self.suite, resolved, self.ctx, self.cache_dir, self.token).to_row()
-            )
+            result = analyze(self.suite, resolved, self.ctx, self.cache_dir, self.token, self.scope)
+            results.append(result.to_row())
         return pa.Table.from_pylist(results)
 
 
@@ -299,7 +327,7 @@ def run_pipeline(
         )
         .map_batches(
             Analyze,
-            fn_constructor_args=(options.analysis, ctx, options.cache_dir, token),
+            fn_constructor_args=(options, ctx, token),
             batch_size=1,
             batch_format="pyarrow",
             # every actor starts at once; waiting for the pool to grow would idle cores
@@ -413,10 +441,19 @@ def count_at_or_above(
     table = warehouse.query(
         f"SELECT COUNT(*) AS n FROM ({_current_findings_sql(run_id)}) AS c "
         f"WHERE c.severity IN ({levels}) "
-        f"AND COALESCE(c.file_role, {sql_literal(FileRole.SOURCE.value)}) IN ({role_names})",
+        f"AND COALESCE(c.file_role, {sql_literal(FileRole.SOURCE.value)}) IN ({role_names}) "
+        "AND c.suppression IS NULL",
         ["findings", "repos"],
     )
     return int(table.column("n")[0].as_py())
+
+
+def settings_digest(options: AuditOptions) -> str:
+    """Changes when the operator's settings or the baseline do: a repository audited under
+    other settings is audited again, not skipped as unchanged."""
+    baseline = sorted(options.baseline.fingerprints) if options.baseline else []
+    data = json.dumps([options.settings.model_dump(mode="json"), baseline], sort_keys=True)
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
 
 
 def _token(config: GitHubConfig) -> str | None:
@@ -432,7 +469,9 @@ def run_audit(options: AuditOptions, report: TextIO | None = None) -> tuple[int,
     specs = collect_specs(options)
     if not specs:
         raise ConfigError("no repositories matched")
-    versions = versions_key(analyzer_versions(options.analysis))
+    versions = versions_key(
+        analyzer_versions(options.analysis) | {"settings": settings_digest(options)}
+    )
     ctx = _run_context(warehouse, options.run_id, versions)
     done = warehouse.done_repo_ids(ctx.run_id)
     todo = [s for s in specs if s.repo_id not in done]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,15 +31,27 @@ ENV_PREFIX = "CODEPRISM_"
 # Tables of an organisation file applied only to the online reviews of one GitHub App
 # installation or one GitLab group (see `OrgConfig.for_installation` / `for_group`).
 SCOPED_TABLES = ("installations", "groups")
+MAX_DEPTH = 8  # the deepest setting is 3 levels (`rules.severity.B311`)
 
 
 def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """{"paths": {"exclude": [..]}} -> {"paths.exclude": [..]}; empty tables stay leaves."""
+    """{"paths": {"exclude": [..]}} -> {"paths.exclude": [..]}; empty tables stay leaves.
+
+    Tables deeper than `MAX_DEPTH` (no setting is) stay leaves too: a hostile file's
+    `a.a.a.…` of thousands of levels is one unknown key, not a RecursionError."""
     flat: dict[str, Any] = {}
-    for key, value in data.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping) and value:
-            flat.update(flatten(value, f"{name}."))
+    # depth first, in the file's order, without recursion
+    stack: list[tuple[str, Iterator[tuple[str, Any]]]] = [(prefix, iter(data.items()))]
+    while stack:
+        table_prefix, items = stack[-1]
+        item = next(items, None)
+        if item is None:
+            stack.pop()
+            continue
+        key, value = item
+        name = f"{table_prefix}{key}"
+        if isinstance(value, Mapping) and value and len(stack) < MAX_DEPTH:
+            stack.append((f"{name}.", iter(value.items())))
         else:
             flat[name] = value
     return flat
@@ -108,6 +120,12 @@ class Effective:
         return "\n".join(lines)
 
 
+def settled(settings: Settings, layer: str) -> Effective:
+    """Settings resolved elsewhere (another process), every key credited to `layer`."""
+    flat = flatten(settings.model_dump(mode="json"))
+    return Effective(settings, dict.fromkeys(flat, layer), (), flat)
+
+
 def defaults() -> Effective:
     flat = _defaults()
     return Effective(Settings(), dict.fromkeys(flat, DEFAULT_LAYER), (), flat)
@@ -167,6 +185,8 @@ def read_org_config(path: str | Path) -> OrgConfig:
         raise ConfigError(f"cannot read the config file {path}: {exc.strerror}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"the config file {path} is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"the config file {path} is not valid TOML: nested too deeply") from None
     scoped = {}
     for table in SCOPED_TABLES:
         value = data.pop(table, {})
