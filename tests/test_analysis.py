@@ -97,8 +97,10 @@ def test_suite_runs_every_analyzer_and_fills_the_finding_contract(suite: Analyze
     # rules and detect-secrets where they see the same problem; the merged finding keeps the
     # highest severity and confidence. Reminders (imports whose calls are checked, pattern
     # matches the context-aware rules did not confirm) are kept at info.
+    # Suppressed findings are kept, with the marker that accepted them (suppressions.py).
     assert [
         (f.location, f.rule_id, f.severity.value, f.reporters)
+        + ((f.suppression,) if f.suppression else ())
         for f in result.findings
         if f.analyzer != "complexity"
     ] == [
@@ -111,9 +113,9 @@ def test_suite_runs_every_analyzer_and_fills_the_finding_contract(suite: Analyze
             "semgrep:py-hardcoded-secret-argument",
         )),
         ("bandit/example.py:25", "B101", "low", ("bandit:B101", "ruff:S101")),
-        # `# nosec` silences bandit, not ruff; a constant command is a reminder
-        ("bandit/example.py:30", "S602", "info", ("ruff:S602",)),
-        ("bandit/example.py:30", "S607", "info", ("ruff:S607",)),
+        # `# nosec` accepts the findings bandit reports there (merged with ruff's twins)
+        ("bandit/example.py:30", "B607", "info", ("bandit:B607", "ruff:S607"), "nosec"),
+        ("bandit/example.py:30", "S602", "info", ("bandit:B602", "ruff:S602"), "nosec"),
         ("bandit/example.py:36", "B110", "low", ("bandit:B110", "ruff:S110")),
         ("ruff/example.py:4", "F401", "low", ("ruff:F401",)),
         ("ruff/example.py:5", "B403", "info", ("bandit:B403",)),
@@ -128,7 +130,8 @@ def test_suite_runs_every_analyzer_and_fills_the_finding_contract(suite: Analyze
         )),
         ("ruff/example.py:27", "B006", "medium", ("ruff:B006",)),
         ("ruff/example.py:33", "F821", "medium", ("ruff:F821",)),
-        ("ruff/example.py:37", "B301", "info", ("bandit:B301",)),
+        # `# noqa: S301` accepts what ruff reports there (bandit's twin is the same finding)
+        ("ruff/example.py:37", "B301", "info", ("bandit:B301", "ruff:S301"), "noqa[S301]"),
         ("ruff/example.py:43", "B110", "low", ("bandit:B110", "ruff:S110")),
         ("secrets/deploy.yaml:3", "basic-auth-credentials", "high", (
             "secrets:basic-auth-credentials",

@@ -41,6 +41,8 @@ RUFF_EXPECTED: list[Row] = [
     ("example.py", "S608", 24, 24, "medium", 0.6, "CWE-89"),
     ("example.py", "B006", 27, 27, "medium", 0.8, None),
     ("example.py", "F821", 33, 33, "medium", 0.9, None),
+    # ruff runs with --ignore-noqa: codeprism applies `# noqa` and keeps the finding
+    ("example.py", "S301", 37, 37, "medium", 0.6, "CWE-502"),
     ("example.py", "S110", 43, 44, "low", 0.6, "CWE-703"),
 ]
 BANDIT_EXPECTED: list[Row] = [
@@ -50,6 +52,9 @@ BANDIT_EXPECTED: list[Row] = [
     ("example.py", "B307", 17, 17, "medium", 0.9, "CWE-78"),
     ("example.py", "B107", 20, 21, "low", 0.6, "CWE-259"),
     ("example.py", "B101", 25, 25, "low", 0.9, "CWE-703"),
+    # bandit runs with ignore_nosec: codeprism applies `# nosec` and keeps the findings
+    ("example.py", "B602", 30, 30, "low", 0.9, "CWE-78"),
+    ("example.py", "B607", 30, 30, "low", 0.9, "CWE-78"),
     ("example.py", "B110", 36, 37, "low", 0.9, "CWE-703"),
 ]
 SECRETS_EXPECTED: list[Row] = [
