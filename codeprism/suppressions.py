@@ -8,12 +8,14 @@
   `codeprism: ignore` (every finding), on the finding's line or alone on the line above;
   whatever follows is the reason (`--` or `:` before it is optional).
 - The tools' own markers, for the findings of the tool that defines them, on the line
-  itself: `# nosec` / `# nosec B602,B607` (bandit), `# noqa` / `# noqa: S602` (ruff).
+  itself: `# nosec` / `# nosec B602,B607` (bandit), `# noqa` / `# noqa: S602` (ruff),
+  `nosemgrep` / `nosemgrep: RULE` (semgrep).
 
 A suppressed finding is not lost: it keeps its row in the warehouse with the marker in its
 `suppression` column, it is counted per rule in the summaries, and it is never reported or
-counted by `--fail-on`. bandit and ruff run with their own markers switched off
-(`ignore_nosec`, `--ignore-noqa`) so that they report these findings for codeprism to keep.
+counted by `--fail-on`. bandit, ruff and semgrep run with their own markers switched off
+(`ignore_nosec`, `--ignore-noqa`, `--disable-nosem`) so that they report these findings for
+codeprism to keep.
 """
 
 from __future__ import annotations
@@ -29,12 +31,22 @@ from codeprism.settings.apply import names_rule
 
 MAX_MARKER_CHARS = 200
 BASELINE = "baseline"  # the suppression of a finding that a baseline file lists
+# `ignore` as a word: "codeprism: ignored here" is prose, not a marker for every finding
 _CODEPRISM = re.compile(
-    r"codeprism:\s*ignore(?:\[(?P<rules>[^\]]*)\])?(?P<reason>.*)", re.IGNORECASE
+    r"codeprism:\s*ignore(?![\w-])(?:\[(?P<rules>[^\]]*)\])?(?P<reason>.*)", re.IGNORECASE
 )
 _NOSEC = re.compile(r"#\s*nosec\b[:\s]*(?P<rules>(?:B\d{3}\b[,\s]*)*)")
 _NOQA = re.compile(r"#\s*noqa\b(?::\s*(?P<rules>[A-Z]+\d+(?:[,\s]+[A-Z]+\d+)*))?", re.IGNORECASE)
-_COMMENT_ONLY = re.compile(r"^\s*(#|//|/\*|\*|<!--|--|;)")
+# A line that is only a comment: code that starts with the same characters is not one
+# (`*p = x;`, `--i;`, `#include`, `#[derive]`, `;(function` ...).
+_NOSEMGREP = re.compile(
+    r"nosemgrep\b(?::\s*(?P<rules>[\w.\-]+(?:\s*,\s*[\w.\-]+)*))?", re.IGNORECASE
+)
+TOOL_OF_MARKER = {"nosec": "bandit", "noqa": "ruff", "nosemgrep": "semgrep"}
+_COMMENT_ONLY = re.compile(
+    r"^\s*(?:#(?![\[!]|(?:include|define|undef|ifn?def|if|elif|else|endif|pragma|import)\b)"
+    r"|//|/\*|\*(?=\s|/|$)|<!--|--(?=\s|$)|;+(?=\s|$))"
+)
 _CLOSERS = re.compile(r"\s*(\*/|-->)\s*$")
 
 
@@ -48,7 +60,7 @@ class Marker:
 
     def covers(self, finding: Finding) -> bool:
         if self.kind != "codeprism":
-            tool = "bandit" if self.kind == "nosec" else "ruff"
+            tool = TOOL_OF_MARKER[self.kind]
             if not any(r.startswith(f"{tool}:") for r in finding.reporters):
                 return False
         return not self.rules or any(names_rule(finding, rule) for rule in self.rules)
@@ -56,7 +68,8 @@ class Marker:
 
 def find_markers(text: str) -> dict[int, list[Marker]]:
     """Line number (1-based) -> the markers that apply to findings starting on it."""
-    if "codeprism" not in text and "nosec" not in text and "noqa" not in text.lower():
+    lowered = text.lower()  # the codeprism and noqa markers are case-insensitive
+    if not any(word in lowered for word in ("codeprism", "nosec", "noqa", "nosemgrep")):
         return {}  # the common case, without splitting the file into lines
     found: dict[int, list[Marker]] = {}
     for number, line in enumerate(split_lines(text), start=1):
@@ -78,6 +91,11 @@ def find_markers(text: str) -> dict[int, list[Marker]]:
         if match:
             rules = _rules(match.group("rules") or "")
             found.setdefault(number, []).append(Marker("noqa", rules, _marker_text("noqa", rules)))
+        match = _NOSEMGREP.search(line)
+        if match:
+            rules = _rules(match.group("rules") or "")
+            marker = Marker("nosemgrep", rules, _marker_text("nosemgrep", rules))
+            found.setdefault(number, []).append(marker)
     return found
 
 

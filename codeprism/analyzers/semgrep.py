@@ -104,7 +104,7 @@ def _environment() -> dict[str, str]:
 
 class SemgrepAnalyzer(BatchAnalyzer):
     name = "semgrep"
-    mapping_version = "1"
+    mapping_version = "2"  # 2: `nosemgrep` findings are reported (codeprism keeps them)
     distribution = "semgrep"
 
     def __init__(self, config: AnalysisConfig, binary: str | None = None) -> None:
@@ -153,6 +153,7 @@ class SemgrepAnalyzer(BatchAnalyzer):
             "--metrics=off",
             "--disable-version-check",
             "--no-rewrite-rule-ids",
+            "--disable-nosem",  # codeprism applies `nosemgrep` itself (suppressions.py)
             "--json",
             "--quiet",
             "--jobs=1",
