@@ -51,7 +51,10 @@ def baseline_document(findings: Iterable[Finding], repo: str) -> dict[str, Any]:
         (
             {
                 "fingerprint": f.fingerprint,
-                "rule": f.problem,
+                # the rule as reported, for people: the problem's group name can be another
+                # rule of the group (eval's B307 is in exec's B102 group); the fingerprint,
+                # computed from the problem, is the identity
+                "rule": f.rule_id,
                 "file": f.file_path,
                 "line": f.start_line,
                 "severity": f.severity.value,
@@ -76,15 +79,16 @@ def load_baseline(path: str | Path) -> Baseline:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"cannot read the baseline {path}: {exc.strerror}") from None
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError included
         raise ConfigError(f"the baseline {path} is not JSON") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ConfigError(
             f"{path} is not a codeprism baseline (create one with `codeprism baseline create`)"
         )
-    if data.get("version") != FORMAT_VERSION:
+    version = data.get("version")
+    if type(version) is not int or version != FORMAT_VERSION:  # not `true`, not 1.0
         raise ConfigError(
-            f"the baseline {path} has version {data.get('version')!r}; this codeprism reads {FORMAT_VERSION}"
+            f"the baseline {path} has version {version!r}; this codeprism reads {FORMAT_VERSION}"
         )
     entries = data.get("findings")
     if not isinstance(entries, list) or not all(

@@ -213,7 +213,8 @@ def test_audit_with_a_baseline_reports_and_fails_only_on_new_findings(
 def test_config_show_names_the_layer_of_every_value(tmp_path: Path) -> None:
     repo = tmp_path / "service"
     make_repo(repo)
-    write(repo, {".codeprism.toml": SETTINGS + 'fail_on = "low"\n[limits]\nmax_file_bytes = 1\n'})
+    settings = 'fail_on = "low"\n' + SETTINGS + "[limits]\nmax_file_bytes = 1\n"
+    write(repo, {".codeprism.toml": settings})
     org = tmp_path / "org.toml"
     org.write_text('fail_on = "high"\n[review]\nmax_findings = 12\n')
     done = codeprism("config", "show", "--config", str(org), "--repo", str(repo))

@@ -3,6 +3,7 @@
 gitignore-like, small and predictable:
 - `*` matches within one path segment, `?` one character, `**` any number of segments;
 - a pattern without a `/` (other than a trailing one) matches at any depth (`*.min.js`);
+  one with a `/` is anchored at the top of the repository (`src/gen`, `./setup.py`);
 - a pattern that matches a directory matches everything under it (`generated/`, `qa`).
 
 A glob is data from a repository, so it is checked before it is used: no absolute paths, no
@@ -34,8 +35,9 @@ def check_glob(pattern: str) -> str:
 
 @lru_cache(maxsize=1024)
 def _compile(pattern: str) -> re.Pattern[str]:
+    # `./name` is anchored at the top of the repository like `dir/name`, not matched anywhere
+    anywhere = "/" not in pattern.rstrip("/")
     body = pattern.removeprefix("./").rstrip("/")
-    anywhere = "/" not in body
     out = []
     i = 0
     while i < len(body):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from typing import Any
 
 from codeprism.equivalence import canonical_rule
 from codeprism.settings.layers import Effective, SettingsError, flatten
+from codeprism.settings.model import Settings
 
 REPO_FILE = ".codeprism.toml"
 PYPROJECT = "pyproject.toml"
@@ -33,6 +35,9 @@ CONFIG_FILES = (REPO_FILE, PYPROJECT)
 MAX_REPO_CONFIG_BYTES = 64 * 1024
 OPERATOR_ONLY = ("limits", "baseline")
 PROTECTED_ANALYZER = "secrets"
+MAX_NOTES = 20  # notes on refused keys per file; the rest are counted in one more
+MAX_NOTE_CHARS = 300  # a note quotes the file (a key, a value): never all of it
+MAX_KEY_CHARS = 80
 
 
 @dataclass(frozen=True)
@@ -62,9 +67,10 @@ def parse_repo_config(files: Mapping[str, bytes | None]) -> RepoConfig | None:
             continue
         try:
             parsed = tomllib.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
             notes.append(
-                f"{name} is not valid TOML ({exc}); not read, the operator's settings apply"
+                f"{name} is not valid TOML ({reason}); not read, the operator's settings apply"
             )
             if name == REPO_FILE:
                 return RepoConfig(name, {}, tuple(notes))
@@ -79,7 +85,8 @@ def parse_repo_config(files: Mapping[str, bytes | None]) -> RepoConfig | None:
                 continue
             return RepoConfig(f"{PYPROJECT} [tool.codeprism]", table, tuple(notes))
         return RepoConfig(name, parsed, tuple(notes))
-    return RepoConfig(REPO_FILE, {}, tuple(notes)) if notes else None
+    # only pyproject.toml gets here with notes: .codeprism.toml returns above
+    return RepoConfig(PYPROJECT, {}, tuple(notes)) if notes else None
 
 
 def read_repo_config(root: Path) -> RepoConfig | None:
@@ -110,48 +117,99 @@ def read_repo_config_from(read: Callable[[str], bytes | None]) -> RepoConfig | N
     return parse_repo_config({name: read(name) for name in CONFIG_FILES})
 
 
+def read_repo_config_at(git_dir: Path, commit: str, timeout_s: float = 60.0) -> RepoConfig | None:
+    """The config files as they are in `commit` of a (possibly bare, blobless-fetched)
+    repository: blobs read with git, never checked out; a blob over the limit is not read."""
+    from codeprism.sources.git import regular_files
+    from codeprism.sources.gitcmd import run_git
+
+    deadline = time.monotonic() + timeout_s
+    blobs = regular_files(git_dir, commit, list(CONFIG_FILES), deadline)
+    found: dict[str, bytes | None] = {}
+    for name, blob_id in blobs.items():
+        size = run_git(
+            ["cat-file", "-s", blob_id], cwd=git_dir, timeout_s=deadline - time.monotonic()
+        )
+        if size.returncode != 0:
+            continue
+        if int(size.stdout.strip() or 0) > MAX_REPO_CONFIG_BYTES:
+            found[name] = bytes(MAX_REPO_CONFIG_BYTES + 1)  # stands for "over the limit"
+            continue
+        blob = run_git(
+            ["cat-file", "blob", blob_id], cwd=git_dir, timeout_s=deadline - time.monotonic()
+        )
+        if blob.returncode == 0:
+            found[name] = blob.raw_stdout
+    return parse_repo_config(found)
+
+
 def apply_repo_config(base: Effective, config: RepoConfig | None) -> Effective:
-    """`base` with what the repository may set on top; every refusal is a note."""
+    """`base` with what the repository may set on top; every refusal is a note.
+
+    Each key is checked on the settings it would give (after validation), so no spelling of
+    a value gets around a rule: `max_findings = "500"`, `review = {}` (the defaults, over
+    the operator's cap) and `rules = {}` (dropping the operator's secrets severities) are
+    refused like `max_findings = 500`."""
     if config is None:
         return base
     label = f"repository {config.source}"
-    notes = list(config.notes)
+    refused: list[str] = []
     effective = base
     for name, value in flatten(config.values).items():
-        refusal = _refusal(name, value, base)
+        refusal = _operator_only(name)
         if refusal is None:
             try:
-                effective = effective.with_layer(label, {name: value})
-                continue
+                candidate = effective.with_layer(label, {name: value})
             except SettingsError as exc:
                 refusal = "; ".join(message for _, _, message in exc.problems)
-        notes.append(f"{config.source}: {name}: {refusal}; ignored")
-    return effective.with_notes(notes)
+            else:
+                refusal = _weakens(base.settings, candidate.settings)
+                if refusal is None:
+                    effective = candidate
+                    continue
+        refused.append(_note(f"{config.source}: {_shorten(name)}: {refusal}; ignored"))
+    if len(refused) > MAX_NOTES:
+        more = len(refused) - MAX_NOTES
+        refused = [*refused[:MAX_NOTES], f"{config.source}: {more} more keys ignored"]
+    return effective.with_notes([*config.notes, *refused])
 
 
-def _refusal(name: str, value: Any, base: Effective) -> str | None:
-    """Why a repository may not set this key to this value (None: it may)."""
-    top = name.split(".")[0]
-    if top in OPERATOR_ONLY:
+def _shorten(text: str, limit: int = MAX_KEY_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _note(text: str) -> str:
+    return _shorten(text, MAX_NOTE_CHARS)
+
+
+def _operator_only(name: str) -> str | None:
+    if name.split(".")[0] in OPERATOR_ONLY:
         return "only the operator's configuration may set this"
-    settings = base.settings
-    if name == "analyzers" and isinstance(value, list):
-        if PROTECTED_ANALYZER in settings.analyzers and PROTECTED_ANALYZER not in value:
-            return "a repository cannot turn off the secrets analyzer"
-        extra = sorted(set(value) - set(settings.analyzers))
-        if extra:
-            return (
-                f"a repository cannot turn on analyzers the operator left off ({', '.join(extra)})"
-            )
-    if name == "rules.disabled" and isinstance(value, list):
-        protected = sorted(str(r) for r in value if is_secrets_rule(str(r)))
-        if protected:
-            return f"a repository cannot mute secret detection ({', '.join(protected)})"
-    if name.startswith("rules.severity.") and is_secrets_rule(name.removeprefix("rules.severity.")):
-        return "a repository cannot change the severity of secret detection"
-    if name == "review.max_findings" and isinstance(value, int):
-        if value > settings.review.max_findings:
-            return f"a repository cannot raise the review cap above {settings.review.max_findings}"
+    return None
+
+
+def _weakens(operator: Settings, settings: Settings) -> str | None:
+    """Why a repository may not turn the operator's settings into these (None: it may)."""
+    if PROTECTED_ANALYZER in operator.analyzers and PROTECTED_ANALYZER not in settings.analyzers:
+        return "a repository cannot turn off the secrets analyzer"
+    extra = sorted(set(settings.analyzers) - set(operator.analyzers))
+    if extra:
+        return f"a repository cannot turn on analyzers the operator left off ({', '.join(extra)})"
+    already = {canonical_rule(r) for r in operator.rules.disabled}
+    muted = sorted(
+        r
+        for r in settings.rules.disabled
+        if is_secrets_rule(r) and canonical_rule(r) not in already
+    )
+    if muted:
+        return f"a repository cannot mute secret detection ({', '.join(muted)})"
+    severities = (operator.rules.severity, settings.rules.severity)
+    for rule in {*severities[0], *severities[1]}:
+        if is_secrets_rule(rule) and severities[0].get(rule) != severities[1].get(rule):
+            return "a repository cannot change the severity of secret detection"
+    cap = operator.review.max_findings
+    if settings.review.max_findings > cap:
+        return f"a repository cannot raise the review cap above {cap}"
     return None
 
 
@@ -164,7 +222,11 @@ def _secrets_rules() -> frozenset[str]:
     return frozenset(rule_id(kind) for kind in get_mapping_from_secret_type_to_class())
 
 
+@cache
+def _secrets_problems() -> frozenset[str]:
+    return frozenset(canonical_rule(r) for r in _secrets_rules())
+
+
 def is_secrets_rule(rule: str) -> bool:
     """A rule of the secrets analyzer, or one equivalent to it (B105-B107 are passwords)."""
-    secrets = _secrets_rules()
-    return rule in secrets or canonical_rule(rule) in {canonical_rule(r) for r in secrets}
+    return rule in _secrets_rules() or canonical_rule(rule) in _secrets_problems()
