@@ -27,6 +27,7 @@ from pathlib import Path
 from codeprism.analyzers import ALWAYS_ON, BatchAnalyzer, FileAnalyzer, analyzer_class
 from codeprism.analyzers import inventory as inventory_
 from codeprism.analyzers.inventory import Inventory, InventoryCounter
+from codeprism.analyzers.secrets import SecretsAnalyzer
 from codeprism.analyzers.semgrep import SemgrepAnalyzer
 from codeprism.analyzers.worker import Worker
 from codeprism.errors import ConfigError, Problem, ProblemKind
@@ -35,9 +36,11 @@ from codeprism.files import RepoFile, read_text, resolve_root, walk_repo
 from codeprism.findings import Finding, with_fingerprints
 from codeprism.noise import apply_noise_policy
 from codeprism.same_problem import merge_same_problems
-from codeprism.settings.apply import apply_rule_settings, is_excluded, role_of
+from codeprism.settings.apply import apply_rule_settings, is_excluded, role_of, secrets_only
 from codeprism.settings.model import Settings
 from codeprism.suppressions import Marker, apply_suppressions, find_markers
+
+SECRETS = SecretsAnalyzer.name
 
 __all__ = ["AnalysisConfig", "AnalyzerSuite", "Inventory", "RepoAnalysis", "analyzer_versions"]
 
@@ -155,7 +158,10 @@ class AnalyzerSuite:
             for item in walk_repo(real_root):
                 path = item.path if isinstance(item, Problem) else item.rel
                 if path is not None and is_excluded(path, settings):
-                    sweep.excluded += isinstance(item, RepoFile)
+                    if isinstance(item, RepoFile):
+                        sweep.excluded += 1
+                        if secrets_only(item.rel, settings):
+                            self._analyze_file(item, sweep, batch_files, settings, only=SECRETS)
                 elif isinstance(item, Problem):
                     sweep.problems.append(item)
                 else:
@@ -201,13 +207,18 @@ class AnalyzerSuite:
         sweep: _Sweep,
         batch_files: dict[str, list[RepoFile]],
         settings: Settings,
+        only: str | None = None,
     ) -> None:
-        sweep.inventory.add_file(file.rel, file.size)
+        """Read one file and hand it to the analyzers that accept it (`only`: to that one
+        alone, for an excluded file that the secrets analyzer still reads)."""
+        if only is None:
+            sweep.inventory.add_file(file.rel, file.size)
         text = read_text(file, self.config.max_file_bytes)
         if isinstance(text, Problem):
             sweep.problems.append(text)
             return
-        sweep.inventory.add_text(file.rel, text)
+        if only is None:
+            sweep.inventory.add_text(file.rel, text)
         sweep.roles[file.rel] = role_of(file.rel, text, settings)
         markers = find_markers(text)
         if markers:
@@ -215,9 +226,13 @@ class AnalyzerSuite:
         if not text:
             return  # nothing to find in an empty file; saves a round trip per __init__.py
         for analyzer in self._batch:
-            if analyzer.accepts(file.rel):
+            if analyzer.accepts(file.rel) and only in (None, analyzer.name):
                 batch_files[analyzer.name].append(file)
-        names = [cls.name for cls in self._file_classes if cls.accepts(file.rel)]
+        names = [
+            cls.name
+            for cls in self._file_classes
+            if cls.accepts(file.rel) and only in (None, cls.name)
+        ]
         if names and self._worker is not None:
             findings, problems = self._worker.run(file, text, names)
             sweep.findings.extend(findings)

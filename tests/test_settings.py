@@ -17,7 +17,13 @@ from codeprism.errors import ConfigError
 from codeprism.file_roles import FileRole
 from codeprism.findings import Finding, Severity, Source
 from codeprism.settings import repo_file
-from codeprism.settings.apply import apply_rule_settings, is_excluded, names_rule, role_of
+from codeprism.settings.apply import (
+    apply_rule_settings,
+    is_excluded,
+    names_rule,
+    role_of,
+    secrets_only,
+)
 from codeprism.settings.globs import check_glob, matches, matches_any
 from codeprism.settings.layers import (
     Effective,
@@ -27,11 +33,13 @@ from codeprism.settings.layers import (
     flatten,
     read_org_config,
     resolve,
+    settled,
 )
 from codeprism.settings.model import DEFAULT_ANALYZERS, DEFAULT_EXCLUDE, Settings
 from codeprism.settings.repo_file import (
     MAX_REPO_CONFIG_BYTES,
     REPO_FILE,
+    SECRETS_PATHS_LAYER,
     RepoConfig,
     apply_repo_config,
     parse_repo_config,
@@ -865,7 +873,31 @@ def test_exclusion_default_include_exclude_extend() -> None:
     extended = settings_of(**{"paths.extend_exclude": ["build/"]})
     assert is_excluded("build/gen.py", extended)
     assert is_excluded("node_modules/x.js", extended)  # the default list stays
-    assert extended.excluded == (*DEFAULT_EXCLUDE, "build/")
+    assert extended.paths.exclude == DEFAULT_EXCLUDE
+
+
+def test_a_repository_that_narrows_paths_cannot_hide_a_secret() -> None:
+    operator = settings_of(**{"paths.extend_exclude": ["build/"]})
+    config = parse_repo_config({".codeprism.toml": b'[paths]\nexclude = ["**"]\n'})
+    effective = apply_repo_config(settled(operator, "operator"), config)
+    settings = effective.settings
+    assert effective.notes == ()
+    assert settings.secrets_paths == operator.paths
+    assert effective.origins["secrets_paths.extend_exclude"] == SECRETS_PATHS_LAYER
+    # excluded for every analyzer; the secrets analyzer still reads what the operator allows
+    assert is_excluded("src/app.py", settings) and secrets_only("src/app.py", settings)
+    assert is_excluded("build/out.py", settings) and not secrets_only("build/out.py", settings)
+    assert not secrets_only("node_modules/x.js", settings)
+    # settings no repository narrowed: no second scope
+    assert apply_repo_config(settled(operator, "operator"), None).settings.secrets_paths is None
+    # a repository cannot set the scope itself
+    own = parse_repo_config({".codeprism.toml": b'[secrets_paths]\nexclude = ["**"]\n'})
+    refused = apply_repo_config(settled(operator, "operator"), own)
+    assert refused.settings.secrets_paths is None
+    assert refused.notes == (
+        ".codeprism.toml: secrets_paths.exclude: only the operator's configuration may set "
+        "this; ignored",
+    )
 
 
 def test_tests_role() -> None:

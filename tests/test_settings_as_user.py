@@ -126,6 +126,8 @@ HOSTILE = {
     "broken": b"[paths\nexclude = ",
     "no-secrets": b'analyzers = ["ruff", "bandit"]\n',
     "escape": b'[paths]\ninclude = ["../other/**"]\n',
+    # allowed, but the secrets analyzer still reads what the operator's paths allow
+    "hide-all": b'[paths]\nexclude = ["**"]\n',
 }
 LEAKED = 'AWS_KEY = "AKIAIOSFODNN7EXAMPLE"\n'
 
@@ -147,7 +149,8 @@ def test_hostile_repository_settings_give_a_note_and_the_operators_settings(
         (Path(f["repo"]).name, f["file_path"], f["rule_id"])
         for f in json.loads(done.stdout)["findings"]
     )
-    # every repository is audited with the operator's settings: the key is found everywhere
+    # every repository is audited with the operator's settings, or (hide-all) with settings
+    # that cannot hide a secret: the key is found everywhere
     assert found == sorted((name, "settings.py", "aws-access-key") for name in HOSTILE)
     errors = Warehouse(str(warehouse)).read("errors").to_pylist()
     notes = {r["repo"]: r["reason"] for r in errors if r["kind"] == "config"}

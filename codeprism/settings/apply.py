@@ -1,7 +1,8 @@
 """What settings do to a repository's files and findings.
 
 - `paths.include` / `paths.exclude` / `paths.extend_exclude`: excluded files are not read at
-  all (counted in the repos table's `excluded_files`);
+  all (counted in the repos table's `excluded_files`), except by the secrets analyzer where
+  only the repository's own settings excluded them (`secrets_only`);
 - `paths.tests`: more test code, on top of the conventions of `file_roles.py`;
 - `analyzers`: a static finding none of whose reporters is on is not reported;
 - `rules.disabled`: a finding of a muted problem is not reported;
@@ -22,14 +23,23 @@ from codeprism.equivalence import canonical_rule
 from codeprism.file_roles import FileRole, file_role
 from codeprism.findings import Finding, Source
 from codeprism.settings.globs import matches_any
-from codeprism.settings.model import Settings
+from codeprism.settings.model import PathSettings, Settings
 
 
 def is_excluded(path: str, settings: Settings) -> bool:
-    include = settings.paths.include
-    if include and not matches_any(path, include):
+    return _excluded(path, settings.paths)
+
+
+def secrets_only(path: str, settings: Settings) -> bool:
+    """An excluded file that the secrets analyzer still reads: the repository's own settings
+    excluded it, the operator's did not (see `Settings.secrets_paths`)."""
+    return settings.secrets_paths is not None and not _excluded(path, settings.secrets_paths)
+
+
+def _excluded(path: str, paths: PathSettings) -> bool:
+    if paths.include and not matches_any(path, paths.include):
         return True
-    return matches_any(path, settings.excluded)
+    return matches_any(path, (*paths.exclude, *paths.extend_exclude))
 
 
 def role_of(path: str, text: str | None, settings: Settings) -> FileRole:

@@ -125,7 +125,7 @@ class Settings(_Section):
     review: ReviewSettings = ReviewSettings()
     pull_requests: PullRequestFilters = PullRequestFilters()
     limits: LimitSettings = LimitSettings()
-
-    @property
-    def excluded(self) -> tuple[str, ...]:
-        return (*self.paths.exclude, *self.paths.extend_exclude)
+    # Where the secrets analyzer reads when a repository's own file narrowed `paths`: the
+    # operator's paths (set by repo_file.py, never by a repository), so that excluding a
+    # directory cannot hide a leaked key. None: `paths`.
+    secrets_paths: PathSettings | None = None

@@ -33,8 +33,9 @@ REPO_FILE = ".codeprism.toml"
 PYPROJECT = "pyproject.toml"
 CONFIG_FILES = (REPO_FILE, PYPROJECT)
 MAX_REPO_CONFIG_BYTES = 64 * 1024
-OPERATOR_ONLY = ("limits", "baseline")
+OPERATOR_ONLY = ("limits", "baseline", "secrets_paths")
 PROTECTED_ANALYZER = "secrets"
+SECRETS_PATHS_LAYER = "operator (the secrets analyzer reads what the operator's paths allow)"
 MAX_NOTES = 20  # notes on refused keys per file; the rest are counted in one more
 MAX_NOTE_CHARS = 300  # a note quotes the file (a key, a value): never all of it
 MAX_KEY_CHARS = 80
@@ -168,6 +169,10 @@ def apply_repo_config(base: Effective, config: RepoConfig | None) -> Effective:
                     effective = candidate
                     continue
         refused.append(_note(f"{config.source}: {_shorten(name)}: {refusal}; ignored"))
+    if effective.settings.paths != base.settings.paths and effective.settings.secrets_paths is None:
+        # the secrets analyzer keeps reading where the operator's paths say
+        operator_paths = base.settings.paths.model_dump(mode="json")
+        effective = effective.with_layer(SECRETS_PATHS_LAYER, {"secrets_paths": operator_paths})
     if len(refused) > MAX_NOTES:
         more = len(refused) - MAX_NOTES
         refused = [*refused[:MAX_NOTES], f"{config.source}: {more} more keys ignored"]
