@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from analytics.kpis import KpiInputError, KpiSource, headline
+from analytics.kpis import KpiInputError, KpiSource, headline, suppressions_in_run
 from analytics.kpis.headline import SOURCE_ONLY
 from analytics.report import NoVisibleRunError, collect, headline_text, render_html
 from codeprism.errors import EXIT_ERROR, EXIT_OK, CodeprismError
@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--all-roles",
         action="store_true",
         help="count findings in tests, examples, vendored and generated files in the headline "
-        "(default: source files)",
+        "and the suppressed findings (default: source files)",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     return parser
@@ -64,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
                 f"no visible run in {source.warehouse_uri}: no audit has succeeded yet "
                 "(running, failed and quarantined runs are not shown)"
             )
-        print(headline_text(head, source.warehouse_uri, roles))
+        suppressed = suppressions_in_run(source, str(head["run_id"][0]), roles)
+        print(headline_text(head, source.warehouse_uri, roles, suppressed))
         return EXIT_OK
     data = collect(source, top=args.top, roles=roles)
     document = render_html(data)
@@ -72,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         args.html.write_text(document, encoding="utf-8")
     except OSError as exc:
         raise KpiInputError(f"cannot write {args.html}: {exc.strerror or exc}") from None
-    print(headline_text(data.headline, source.warehouse_uri, roles))
+    print(headline_text(data.headline, source.warehouse_uri, roles, data.suppressed))
     print(f"report written to {args.html} ({len(document.encode()) // 1024} KiB)")
     return EXIT_OK
 

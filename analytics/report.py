@@ -31,11 +31,14 @@ from analytics.kpis import (
     run_trend,
     secrets_by_type,
     severity_mix,
+    suppression_kinds,
+    suppressions_over_time,
     time_to_fix,
     time_to_fix_summary,
     top_rules,
 )
 from analytics.kpis.headline import SOURCE_ONLY
+from analytics.kpis.suppressions import OTHER_KIND, SUPPRESSION_KINDS
 
 
 class NoVisibleRunError(KpiInputError):
@@ -61,6 +64,7 @@ class ReportData:
     secrets: pl.DataFrame
     review_latency: pl.DataFrame | None  # None when the warehouse holds no finished review
     per_review: pl.DataFrame | None
+    suppressions: pl.DataFrame  # accepted findings per run date, in the headline's roles
 
     @property
     def run_id(self) -> str:
@@ -71,12 +75,17 @@ class ReportData:
         value = self.headline["previous_run_id"][0]
         return None if value is None else str(value)
 
+    @property
+    def suppressed(self) -> pl.DataFrame:
+        """The accepted findings of the newest run, by kind and rule."""
+        return self.suppressions.filter(pl.col("run_id") == self.run_id)
+
 
 def collect(
     source: KpiSource, top: int = 10, roles: Collection[str] | None = SOURCE_ONLY
 ) -> ReportData:
     """Compute every KPI the report shows for the newest visible run of `source` (the
-    headline counts findings in files of `roles`, None for all)."""
+    headline and the suppressions count findings in files of `roles`, None for all)."""
     head = headline(source, roles)
     if not head.height:
         raise NoVisibleRunError(
@@ -103,6 +112,7 @@ def collect(
         secrets=secrets_by_type(source, run_id=run),
         review_latency=latency if has_reviews else None,
         per_review=findings_per_review(source) if has_reviews else None,
+        suppressions=suppressions_over_time(source, roles),
     )
 
 
@@ -131,14 +141,34 @@ def headline_rows(head: pl.DataFrame) -> list[tuple[str, str]]:
 
 
 def headline_text(
-    head: pl.DataFrame, warehouse: str, roles: Collection[str] | None = SOURCE_ONLY
+    head: pl.DataFrame,
+    warehouse: str,
+    roles: Collection[str] | None = SOURCE_ONLY,
+    suppressed: pl.DataFrame | None = None,
 ) -> str:
+    """The headline as aligned lines; with the newest run's `suppressed` findings (a
+    `suppressions_in_run` frame), a line that counts them by kind."""
     rows = headline_rows(head)
+    if suppressed is not None:
+        rows.append(("suppressed", suppressed_text(suppressed)))
     width = max(len(label) for label, _ in rows)
     counted = "every file" if roles is None else " and ".join(roles) + " files"
     lines = [f"KPI headline of {warehouse} (newest visible run; findings in {counted})"]
     lines += [f"  {label:<{width}}  {value}" for label, value in rows]
     return "\n".join(lines)
+
+
+def suppressed_text(suppressed: pl.DataFrame) -> str:
+    """One run's accepted findings by kind, kinds with none left out: "7 findings
+    (codeprism 2, nosec 1, baseline 4)"."""
+    kinds = suppression_kinds(suppressed)
+    if not kinds.height:
+        return "0 findings"
+    row = kinds.row(0, named=True)
+    total = int(row["suppressed"])
+    text = f"{total:,} finding" + ("" if total == 1 else "s")
+    parts = [f"{k} {row[k]:,}" for k in (*SUPPRESSION_KINDS, OTHER_KIND) if row[k]]
+    return text + (f" ({', '.join(parts)})" if parts else "")
 
 
 def format_value(value: object) -> str:
@@ -245,6 +275,10 @@ def render_html(data: ReportData) -> str:
         if label in ("repositories", "lines", "findings", "per 1,000 lines", "critical", "high",
                      "new since previous", "fixed since previous")
     )  # fmt: skip
+    cards += (
+        f'<div class="card">suppressed<b>{html.escape(format_value(_total(data.suppressed)))}'
+        "</b></div>"
+    )
     versions = ", ".join(f"{name} v{number}" for name, number in sorted(data.versions.items()))
     latest_mix = data.severity_mix.filter(pl.col("run_id") == data.run_id)
     sections = [
@@ -315,6 +349,7 @@ def render_html(data: ReportData) -> str:
             "<h3>Secrets by type (values are never stored)</h3>",
             table_html(data.secrets),
         ),
+        _suppressions_section(data),
         _reviews_section(data),
     ]
     title = f"codeprism KPI report: {data.run_id}"
@@ -348,6 +383,29 @@ def _changes_section(data: ReportData) -> str:
             "Findings matched by fingerprint between the two newest visible runs.",
         ),
         table_html(changes, ["repo", "new", "fixed", "persisting"]),
+    )
+
+
+def _total(suppressed: pl.DataFrame) -> int:
+    return int(suppressed["suppressed"].sum())
+
+
+def _suppressions_section(data: ReportData) -> str:
+    newest = (
+        data.suppressed.filter(pl.col("kind").is_not_null()).sort(
+            "suppressed", descending=True, maintain_order=True
+        )  # then by kind, as given
+    )
+    return _section(
+        "Suppressed findings",
+        _note(
+            "Findings accepted by a marker in the code (codeprism: ignore, nosec, noqa) or "
+            "listed in a baseline file: kept in the warehouse, never reported, and counted by "
+            "no other KPI. One row per run date (its newest visible run)."
+        ),
+        table_html(suppression_kinds(data.suppressions)),
+        "<h3>By rule in the newest run</h3>",
+        table_html(newest, ["kind", "rule_id", "suppressed"], limit=25),
     )
 
 

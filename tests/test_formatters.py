@@ -338,3 +338,120 @@ def test_sarif_fingerprints_findings_that_lack_one() -> None:
 def test_artifact_uri_is_relative(path: str, uri: str) -> None:
     assert artifact_uri(path) == uri
     assert not urlsplit(artifact_uri(path)).scheme
+
+
+# -------------------------------------------------------------------- suppressed findings
+
+IGNORE = "codeprism: ignore[B608] -- the query is built from constants"
+LEFT_OUT = (
+    "2 suppressed findings not shown (accepted in the code or the baseline; json and sarif "
+    "list them)"
+)
+
+
+def _with_suppressed() -> list[Finding]:
+    """The five findings, the SQL one accepted in the code and the long line in the baseline."""
+    accepted = {"B608": IGNORE, "E501": "baseline"}
+    return [replace(f, suppression=accepted.get(f.rule_id)) for f in _findings()]
+
+
+def test_table_lists_reported_findings_and_counts_the_suppressed() -> None:
+    assert render(_with_suppressed(), "table", tool_version=VERSION) == (
+        "SEVERITY  LOCATION              RULE                  ANALYZER    TITLE\n"
+        "critical  src/db.py:7           llm.logic.off-by-one  llm         "
+        "Loop | skips the last row; ask @octocat\n"
+        "medium    lib/big module.py:10  CCN                   complexity  "
+        "Function `parse` has cyclomatic complexity 31 (limit 15)\n"
+        "low       src/settings.py:3     S105                  ruff        Hardcoded password\n"
+        "\n"
+        f"{LEFT_OUT}\n"
+    )
+    only = [replace(_rule("S105"), suppression="noqa[S105]")]
+    summary = {"findings": 0, "by_severity": {}}
+    assert render(only, "table", tool_version=VERSION, summary=summary) == (
+        "no findings\n"
+        "\n"
+        "1 suppressed finding not shown (accepted in the code or the baseline; json and sarif "
+        "list them)\n"
+        "\n"
+        "findings by severity\n"
+        "  critical       0\n  high           0\n  medium         0\n"
+        "  low            0\n  info           0\n  total          0\n"
+    )
+
+
+def test_markdown_lists_reported_findings_and_counts_the_suppressed() -> None:
+    assert render(_with_suppressed(), "markdown", tool_version=VERSION) == (
+        "### codeprism: 3 findings\n"
+        "\n"
+        "| critical | high | medium | low | info |\n"
+        "| ---: | ---: | ---: | ---: | ---: |\n"
+        "| 1 | 0 | 1 | 1 | 0 |\n"
+        "\n"
+        "| Severity | Location | Rule | Analyzer | Title |\n"
+        "| --- | --- | --- | --- | --- |\n"
+        "| critical | `src/db.py:7` | `llm.logic.off-by-one` | llm | "
+        "Loop \\| skips the last row; ask @\u200boctocat |\n"
+        "| medium | `lib/big module.py:10` | `CCN` | complexity | "
+        "Function \\`parse\\` has cyclomatic complexity 31 (limit 15) |\n"
+        "| low | `src/settings.py:3` | `S105` | ruff | Hardcoded password |\n"
+        "\n"
+        f"{LEFT_OUT}\n"
+        "\n"
+        "<sub>codeprism 0.1.0</sub>\n"
+    )
+    only = [replace(_rule("S105"), suppression="baseline")]
+    assert render(only, "markdown", tool_version=VERSION) == (
+        "### codeprism: no findings\n"
+        "\n"
+        "1 suppressed finding not shown (accepted in the code or the baseline; json and sarif "
+        "list them)\n"
+        "\n"
+        "<sub>codeprism 0.1.0</sub>\n"
+    )
+
+
+def test_json_lists_every_finding_with_its_suppression() -> None:
+    findings = _with_suppressed()
+    document = json.loads(render(findings, "json", tool_version=VERSION))
+    records = document["findings"]
+    assert [(r["rule_id"], r["suppression"]) for r in records] == [
+        ("llm.logic.off-by-one", None),
+        ("B608", IGNORE),
+        ("CCN", None),
+        ("S105", None),
+        ("E501", "baseline"),
+    ]
+    assert document["summary"] == {  # counts of the reported findings
+        "findings": 3,
+        "by_severity": {"critical": 1, "high": 0, "medium": 1, "low": 1, "info": 0},
+    }
+    assert {finding_from_record(r) for r in records} == set(findings)
+    # without suppressed findings the key is there, null
+    assert {
+        r["suppression"]
+        for r in json.loads(render(_findings(), "json", tool_version=VERSION))["findings"]
+    } == {None}
+
+
+def test_sarif_marks_suppressed_results(validate_sarif: Callable[[dict[str, Any]], None]) -> None:
+    log = _sarif(_with_suppressed())
+    validate_sarif(log)
+    results = {r["ruleId"]: r for run in log["runs"] for r in run["results"]}
+    assert len(results) == 5  # suppressed results stay in the log, marked
+    assert results["B608"]["suppressions"] == [{"kind": "inSource", "justification": IGNORE}]
+    assert results["E501"]["suppressions"] == [{"kind": "external", "justification": "baseline"}]
+    for rule in ("llm.logic.off-by-one", "CCN", "S105"):
+        assert "suppressions" not in results[rule]
+    # apart from the suppressions, a result is what it was before
+    plain = {r["ruleId"]: r for run in _sarif(_findings())["runs"] for r in run["results"]}
+    assert {k: v for k, v in results["B608"].items() if k != "suppressions"} == plain["B608"]
+    assert results["S105"] == plain["S105"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_output_with_suppressed_findings_does_not_depend_on_input_order(fmt: str) -> None:
+    findings = _with_suppressed()
+    assert render(findings, fmt, tool_version=VERSION) == render(
+        list(reversed(findings)), fmt, tool_version=VERSION
+    )

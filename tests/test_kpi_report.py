@@ -41,6 +41,7 @@ from codeprism.cli import main as cli_main
 from codeprism.schema import REVIEWS, RUNS
 from codeprism.warehouse import Warehouse
 from jobs.audit import main as audit_main
+from tests.test_kpis import build_suppressed_warehouse
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "kpi.ipynb"
@@ -80,6 +81,13 @@ def run(cmd):
 def restore(blob):
     return pickle.loads(blob)
 """
+# An accepted finding in both runs: bandit's B324 (ruff's S324 too), kept with its marker.
+TOOLS = """import hashlib
+
+
+def cache_key(data):
+    return hashlib.md5(data).hexdigest()  # nosec B324 -- a cache key, not a password hash
+"""
 LATENCIES = (1.0, 2.0, 3.0, 10.0)  # p50 2.5 s
 
 
@@ -93,6 +101,7 @@ def warehouse(
     app = root / "app"
     app.mkdir()
     (app / "app.py").write_text(APP_V1)
+    (app / "tools.py").write_text(TOOLS)
     wh = root / "warehouse"
     common = [str(corpus[0]), str(app), "--warehouse", str(wh), "--workers", "2", "--no-progress"]
     assert audit_main([*common, "--run-id", "run-1"]) == 0
@@ -156,6 +165,45 @@ def test_kpi_prints_the_headline(warehouse: Path, capsys: pytest.CaptureFixture[
     new_rules = set(diff.filter(pl.col("status") == "new")["rule_id"])
     assert "B307" in fixed_rules  # bandit: eval
     assert "B301" in new_rules  # bandit: pickle.loads
+    # the md5 under `# nosec` is kept, not reported: counted here, in no other KPI
+    assert cells["suppressed"] == "1 finding (nosec 1)"
+    assert "B324" not in set(diff["rule_id"]) and "B324" not in set(top_rules(source)["rule_id"])
+
+
+def test_kpi_counts_the_suppressed_findings_by_kind(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The hand-made warehouse of test_kpis, its last run failed: r3 is the newest."""
+    wh = build_suppressed_warehouse(tmp_path / "wh", last_status="failed")
+    assert cli_main(["kpi", "--warehouse", str(wh)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith("(newest visible run; findings in source files)")
+    assert lines[1] == "  run                   r3"
+    assert lines[-1] == "  suppressed            3 findings (noqa 1, baseline 2)"
+
+    report = tmp_path / "report.html"
+    assert cli_main(["kpi", "--warehouse", str(wh), "--html", str(report)]) == 0
+    out = capsys.readouterr().out
+    assert headline_cells(out)["suppressed"] == "3 findings (noqa 1, baseline 2)"
+    document = report.read_text()
+    section = document[document.index("<h2>Suppressed findings</h2>") :]
+    section = section[: section.index("</section>")]
+    num = '<td class="num">{}</td>'.format
+    # per run date (Jan 6: r3, the newer of its two runs); source files only, as the headline
+    assert (
+        "<tr><td>2026-01-05</td><td>r1</td>" + "".join(num(n) for n in (2, 0, 1, 0, 1, 0))
+    ) in section  # the codeprism ignores are in a test file
+    assert (
+        "<tr><td>2026-01-06</td><td>r3</td>" + "".join(num(n) for n in (3, 0, 0, 1, 2, 0))
+    ) in section
+    by_rule = section[section.index("<h3>By rule in the newest run</h3>") :]
+    rows = re.findall(r"<tr><td>(\w+)</td><td>(\w+)</td>", by_rule)
+    assert rows == [("noqa", "S602"), ("baseline", "S2"), ("baseline", "S3")]
+    assert '<div class="card">suppressed<b>3</b></div>' in document
+
+    assert cli_main(["kpi", "--warehouse", str(wh), "--all-roles"]) == 0
+    everything = headline_cells(capsys.readouterr().out)
+    assert everything["suppressed"] == "4 findings (codeprism 1, noqa 1, baseline 2)"
 
 
 def test_kpi_without_visible_runs_is_a_clear_error(
@@ -283,6 +331,9 @@ def test_html_report_renders_every_chart_in_chromium(
     # the tables say what the KPIs say
     assert "<td>run-2</td>" in document and "<td>run-1</td>" in document
     assert ">2.50</td>" in document  # review latency p50 of 1, 2, 3, 10 s
+    assert "<h2>Suppressed findings</h2>" in document
+    assert "<td>nosec</td><td>B324</td>" in document
+    assert headline_cells(out)["suppressed"] == "1 finding (nosec 1)"
     alts = {str(c["alt"]) for c in check.charts}
     assert {"review latency percentiles", "new, fixed and persisting findings"} <= alts
 

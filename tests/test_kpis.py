@@ -41,6 +41,11 @@ from analytics.kpis import (
     secrets_by_type,
     severity_mix,
     severity_mix_frame,
+    suppression_kind,
+    suppression_kinds,
+    suppressions_frame,
+    suppressions_in_run,
+    suppressions_over_time,
     time_to_fix,
     time_to_fix_frame,
     time_to_fix_summary,
@@ -712,3 +717,184 @@ def test_every_kpi_returns_a_dataframe(small_warehouse: Path) -> None:
     ]  # fmt: skip
     for call in calls:
         assert isinstance(call(source), pl.DataFrame)
+
+
+# -- accepted (suppressed) findings ---------------------------------------------------------
+
+NOSEC = "nosec[B602]"
+NOQA = "noqa[S602]"
+IGNORE = "codeprism: ignore[B307] -- the input is a constant"
+
+
+def build_suppressed_warehouse(wh: Path, last_status: str = "succeeded") -> Path:
+    """Runs on three dates, every kind of suppression, and runs that must not count:
+
+    - r1 (Jan 5) audits a and b;
+    - r2 and r3 (both Jan 6): r2 audits a (b skipped, at r1); r3 skips a (at r2), audits b;
+      Jan 6 is r3's state;
+    - r4 (Jan 7) is quarantined; r5 (Jan 8, `last_status`) audits a with nothing accepted,
+      b failed.
+    Reported findings: one S1 per audit of a (same code each time), one S1 in b in r3.
+    """
+    started = {"r1": 0.0, "r2": 1.0, "r3": 1.25, "r4": 2.0, "r5": 3.0}
+    runs = [_run(run, 0) | {"started_at": T0 + timedelta(days=day)} for run, day in started.items()]
+    for run in runs:
+        run["run_date"] = run["started_at"].date()
+    runs[3]["status"] = "quarantined"
+    runs[4]["status"] = last_status
+    write(wh, "runs", runs)
+    size = {"lines": 1000, "files": 2, "languages": [("Python", 1000)]}
+    write(
+        wh,
+        "repos",
+        [
+            _repo("r1", "a", "audited", **size),
+            _repo("r1", "b", "audited", **size),
+            _repo("r2", "a", "audited", **size),
+            _repo("r2", "b", "skipped", previous_run_id="r1"),
+            _repo("r3", "a", "skipped", previous_run_id="r2"),
+            _repo("r3", "b", "audited", **size),
+            _repo("r4", "a", "audited", **size),
+            _repo("r5", "a", "audited", **size),
+            _repo("r5", "b", "failed"),
+        ],
+    )
+    write(
+        wh,
+        "findings",
+        [
+            _finding("r1", "a", "S1", "x.py", 1),
+            _finding("r1", "a", "B602", "x.py", 2, suppression=NOSEC, severity="high"),
+            _finding("r1", "a", "S2", "y.py", 3, suppression="baseline"),
+            # in a test file: counted by every role, not by source files only
+            _finding("r1", "b", "B307", "tests/t.py", 1, suppression=IGNORE, file_role="test"),
+            _finding("r2", "a", "S1", "x.py", 1),
+            _finding("r2", "a", "S602", "x.py", 2, suppression=NOQA, severity="high"),
+            _finding("r2", "a", "S2", "y.py", 3, suppression="baseline"),
+            _finding("r2", "a", "S3", "y.py", 4, suppression="baseline"),
+            _finding("r3", "b", "S1", "m.py", 5),
+            _finding("r3", "b", "B307", "tests/t.py", 1, suppression=IGNORE, file_role="test"),
+            _finding("r4", "a", "S1", "x.py", 9, suppression="nosec"),
+            _finding("r5", "a", "S1", "x.py", 1),
+        ],
+    )
+    return wh
+
+
+@pytest.fixture
+def suppressed_warehouse(tmp_path: Path) -> Path:
+    return build_suppressed_warehouse(tmp_path / "wh")
+
+
+def test_kpis_count_only_reported_findings(suppressed_warehouse: Path) -> None:
+    source = KpiSource(str(suppressed_warehouse))
+    assert source.findings().collect().height == 4
+    assert source.suppressed_findings().collect().height == 8
+    trend = run_trend(source).select("run_id", "findings", "high")
+    assert trend.rows() == [("r1", 1, 0), ("r2", 1, 0), ("r3", 2, 0), ("r5", 1, 0)]
+    mix = severity_mix(source).filter(pl.col("run_id") == "r3")
+    assert dict(mix.select("severity", "findings").rows()) == {
+        "critical": 0, "high": 0, "medium": 2, "low": 0, "info": 0,
+    }  # fmt: skip
+    assert top_rules(source, run_id="r3").select("rule_id", "findings", "repos").rows() == [
+        ("S1", 2, 2)
+    ]
+    assert noisiest_analyzers(source, run_id="r1")["findings"].to_list() == [1]
+    assert findings_per_kloc(source, "repo", run_id="r3")["findings"].to_list() == [1, 1]
+    assert run_findings(source, ["r2"]).collect()["rule_id"].to_list() == ["S1"]
+    # the accepted rows are neither new, fixed nor persisting
+    assert diff_runs(source, "r1", "r3").select("status", "repo", "rule_id").rows() == [
+        ("new", "b", "S1"),
+        ("persisting", "a", "S1"),
+    ]
+    assert set(time_to_fix(source)["rule_id"]) == {"S1"}
+    row = headline(source, roles=None).row(0, named=True)
+    assert (row["run_id"], row["findings"], row["high"], row["new"], row["fixed"]) == (
+        "r5", 1, 0, 0, 0,
+    )  # fmt: skip
+
+
+def test_suppressions_over_time_by_kind_and_rule(suppressed_warehouse: Path) -> None:
+    source = KpiSource(str(suppressed_warehouse))
+    over_time = suppressions_over_time(source)
+    jan = [date(2026, 1, d) for d in (5, 6, 8)]
+    assert over_time.rows() == [
+        (jan[0], "r1", "codeprism", "B307", 1),
+        (jan[0], "r1", "nosec", "B602", 1),
+        (jan[0], "r1", "baseline", "S2", 1),
+        # Jan 6 is r3: a as r2 audited it, b as r3 did
+        (jan[1], "r3", "codeprism", "B307", 1),
+        (jan[1], "r3", "noqa", "S602", 1),
+        (jan[1], "r3", "baseline", "S2", 1),
+        (jan[1], "r3", "baseline", "S3", 1),
+        (jan[2], "r5", None, None, 0),  # nothing accepted; r4 (quarantined) is invisible
+    ]
+    assert suppression_kinds(over_time).rows() == [
+        # run_date, run_id, suppressed, codeprism, nosec, noqa, baseline, other
+        (jan[0], "r1", 3, 1, 1, 0, 1, 0),
+        (jan[1], "r3", 4, 1, 0, 1, 2, 0),
+        (jan[2], "r5", 0, 0, 0, 0, 0, 0),
+    ]
+    # source files only: the ignores in b's test file are left out
+    source_only = suppression_kinds(suppressions_over_time(source, roles=["source"]))
+    assert source_only["suppressed"].to_list() == [2, 3, 0]
+    assert suppressions_in_run(source, "r2").rows() == [
+        (jan[1], "r2", "codeprism", "B307", 1),  # b, carried from r1
+        (jan[1], "r2", "noqa", "S602", 1),
+        (jan[1], "r2", "baseline", "S2", 1),
+        (jan[1], "r2", "baseline", "S3", 1),
+    ]
+    assert suppressions_in_run(source).rows() == [(jan[2], "r5", None, None, 0)]
+    with pytest.raises(KpiInputError, match="quarantined"):
+        suppressions_in_run(source, "r4")
+
+
+def test_suppression_kind_is_the_first_word_of_the_marker() -> None:
+    texts = [
+        "codeprism: ignore[B602] -- input is constant", "codeprism: ignore", "nosec",
+        "nosec[B602]", "noqa", "noqa[S602]", "baseline", "custom thing", None,
+    ]  # fmt: skip
+    kinds = pl.DataFrame({"suppression": texts}).select(suppression_kind())["suppression"]
+    assert kinds.to_list() == [
+        "codeprism", "codeprism", "nosec", "nosec", "noqa", "noqa", "baseline", "custom", None,
+    ]  # fmt: skip
+    days = pl.LazyFrame({"run_date": [date(2026, 1, 5)], "run_id": ["r1"]})
+    counts = pl.LazyFrame(
+        {
+            "run_id": ["r1", "r1", "r1"],
+            "suppression": ["custom thing", "baseline", "nosec"],
+            "rule_id": ["X", "Y", "Z"],
+            "findings": [2, 3, 1],
+        }
+    )
+    frame = suppressions_frame(days, counts).collect()
+    assert frame.select("kind", "rule_id", "suppressed").rows() == [
+        ("nosec", "Z", 1),
+        ("baseline", "Y", 3),
+        ("custom", "X", 2),  # unknown kinds last
+    ]
+    assert suppression_kinds(frame).drop("run_date").rows() == [("r1", 6, 0, 1, 0, 3, 2)]
+
+
+def test_a_table_without_the_suppression_column_reads_as_all_reported(tmp_path: Path) -> None:
+    """Findings written before schema version 3 have no `suppression`: every row is reported."""
+    from deltalake import DeltaTable, write_deltalake
+
+    wh = tmp_path / "wh"
+    write(wh, "runs", [_run("r1", 0)])
+    write(wh, "repos", [_repo("r1", "a", "audited", lines=500, files=1)])
+    v2 = pa.schema([f for f in TABLES["findings"] if f.name != "suppression"])
+    rows = [_finding("r1", "a", "S1", "x.py", 1), _finding("r1", "a", "S2", "x.py", 2)]
+    write_deltalake(
+        wh / "findings",
+        pa.Table.from_pylist(rows, schema=v2),
+        mode="overwrite",
+        schema_mode="overwrite",
+        partition_by=["run_date"],
+    )
+    assert "suppression" not in DeltaTable(wh / "findings").schema().to_arrow().names
+    source = KpiSource(str(wh))
+    assert headline(source, roles=None)["findings"].to_list() == [2]
+    assert top_rules(source)["rule_id"].to_list() == ["S1", "S2"]
+    assert suppressions_over_time(source).rows() == [(date(2026, 1, 5), "r1", None, None, 0)]
+    assert source.suppressed_findings().collect().height == 0

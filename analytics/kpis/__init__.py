@@ -29,6 +29,10 @@ drive with small hand-made frames. The building blocks in `scope` (`repo_snapsho
 | findings per review | `findings_per_review(source)` |
 | LLM vs static agreement on the same lines | `llm_static_agreement(source, run_id)` |
 | one-row headline of the newest run | `headline(source)` |
+| accepted (suppressed) findings per run date, by kind and rule | `suppressions_over_time(source)` |
+
+Only reported findings count: a row whose `suppression` is set (accepted by an in-source
+marker or a baseline file) is seen by the suppression KPIs alone (`KpiSource.findings`).
 """
 
 from analytics.kpis.agreement import agreement_frame, llm_static_agreement
@@ -70,12 +74,21 @@ from analytics.kpis.scope import (
 )
 from analytics.kpis.source import VISIBLE_STATUS, KpiInputError, KpiSource
 from analytics.kpis.stats import OTHER_LANGUAGE, SEVERITIES, language_of, per_kloc, percentiles
+from analytics.kpis.suppressions import (
+    SUPPRESSION_KINDS,
+    suppression_kind,
+    suppression_kinds,
+    suppressions_frame,
+    suppressions_in_run,
+    suppressions_over_time,
+)
 
 __all__ = [
     "DIFF_STATUSES",
     "HEADLINE_SCHEMA",
     "OTHER_LANGUAGE",
     "SEVERITIES",
+    "SUPPRESSION_KINDS",
     "VISIBLE_STATUS",
     "KpiInputError",
     "KpiSource",
@@ -110,6 +123,11 @@ __all__ = [
     "secrets_frame",
     "severity_mix",
     "severity_mix_frame",
+    "suppression_kind",
+    "suppression_kinds",
+    "suppressions_frame",
+    "suppressions_in_run",
+    "suppressions_over_time",
     "time_to_fix",
     "time_to_fix_frame",
     "time_to_fix_summary",

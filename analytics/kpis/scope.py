@@ -7,7 +7,8 @@ when R skipped it. `repo_snapshots` makes that explicit (column `audit_run_id`),
 `run_findings` gives each run the findings of its snapshots, carried ones included, exactly as
 `codeprism audit` reports them. A repo that failed in a run has no state in it, and a
 snapshot whose audit run is not visible (quarantined, failed) is dropped: its data is not
-trusted.
+trusted. Findings are the reported ones (`KpiSource.findings`): accepted (suppressed) rows
+are counted only where asked for (`run_counts(..., suppressed=True)`).
 """
 
 from __future__ import annotations
@@ -134,6 +135,7 @@ class _Rows:
       audit_run_id): cheaper when many runs would each re-read the same files.
     The keys are a small table, collected here; either way the scan reads only the Parquet
     files of the runs concerned (their run_date partitions and run_id statistics tell).
+    The rows are the reported findings, or the accepted (suppressed) ones when `suppressed`.
     """
 
     def __init__(
@@ -142,12 +144,13 @@ class _Rows:
         run_ids: Sequence[str] | None,
         snapshots: pl.LazyFrame | None,
         where: pl.Expr | None,
+        suppressed: bool = False,
     ) -> None:
         snaps = snapshots if snapshots is not None else repo_snapshots(source, run_ids)
         self.keys = snaps.select(
             "run_id", "started_at", "run_seq", "repo_id", "audit_run_id", "audit_run_date"
         ).collect()
-        self.findings = source.findings()
+        self.findings = source.suppressed_findings() if suppressed else source.findings()
         self.where = where
 
     def _filtered(self, condition: pl.Expr) -> pl.LazyFrame:
@@ -225,6 +228,7 @@ def run_counts(
     snapshots: pl.LazyFrame | None = None,
     where: pl.Expr | None = None,
     per_repo: bool = True,
+    suppressed: bool = False,
 ) -> pl.LazyFrame:
     """Findings counted per (run, repo, *by) for visible runs, carried ones included (only
     those matching `where`, a filter on findings columns, when given).
@@ -232,9 +236,10 @@ def run_counts(
     The rows are counted per run that wrote them, grouped by the `by` columns, and the counts
     (thousands of rows, not millions) are attributed to every run whose snapshot carries
     them. Columns: run_id, started_at, run_seq, repo_id, *by, findings; without repo_id
-    (summed over repos) when `per_repo` is False.
+    (summed over repos) when `per_repo` is False. Reported findings are counted, or the
+    accepted (suppressed) ones instead when `suppressed`.
     """
-    rows = _Rows(source, run_ids, snapshots, where)
+    rows = _Rows(source, run_ids, snapshots, where, suppressed)
     if rows.split():
         group = ["repo_id", *by] if per_repo else list(by)
         counted = rows.per_pair(lambda pair: pair.group_by(group).agg(findings=pl.len()))

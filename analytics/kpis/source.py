@@ -22,6 +22,10 @@ from codeprism.warehouse import Warehouse
 VISIBLE_STATUS = "succeeded"
 """The only run status the KPIs count: running, failed and quarantined runs are invisible."""
 
+REPORTED = pl.col("suppression").is_null()
+"""The findings the KPIs count: not accepted by an in-source marker or a baseline file
+(codeprism.suppressions). Rows of tables older than schema version 3 read as reported."""
+
 
 class KpiInputError(ValueError):
     """A KPI was asked for something the warehouse cannot answer (unknown run, bad version)."""
@@ -119,7 +123,16 @@ class KpiSource:
         return self.scan("repos")
 
     def findings(self) -> pl.LazyFrame:
-        return self.scan("findings")
+        """The reported findings: every KPI counts and lists these, and only these.
+
+        An accepted finding (column `suppression` not null: a marker such as `nosec`, or
+        "baseline") keeps its row in the warehouse but is never reported; `suppressed_findings`
+        reads those rows."""
+        return self.scan("findings").filter(REPORTED)
+
+    def suppressed_findings(self) -> pl.LazyFrame:
+        """The accepted findings rows (column `suppression` not null), which no other KPI sees."""
+        return self.scan("findings").filter(~REPORTED)
 
     def errors(self) -> pl.LazyFrame:
         return self.scan("errors")

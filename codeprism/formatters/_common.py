@@ -1,4 +1,9 @@
-"""Helpers every output format shares, so that all of them order and count alike."""
+"""Helpers every output format shares, so that all of them order and count alike.
+
+A finding whose `suppression` is set was accepted (codeprism.suppressions): json and sarif
+carry it, marked as such; the formats for people list only the reported findings and say how
+many suppressed ones they left out. Counts are of reported findings.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 from codeprism.findings import Finding, Severity
+from codeprism.suppressions import reported
 
 # Worst first: the order of every severity listing and summary.
 SEVERITIES: tuple[Severity, ...] = tuple(sorted(Severity, key=lambda s: s.rank, reverse=True))
@@ -30,10 +36,19 @@ def ordered(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=sort_key)
 
 
+def left_out_line(suppressed: int) -> str:
+    """The line that says how many suppressed findings a format for people does not list."""
+    plural = "" if suppressed == 1 else "s"
+    return (
+        f"{suppressed} suppressed finding{plural} not shown "
+        "(accepted in the code or the baseline; json and sarif list them)"
+    )
+
+
 def severity_counts(
     findings: Sequence[Finding], summary: Mapping[str, object] | None = None
 ) -> dict[str, int]:
-    """Counts by severity, worst first, with zeros.
+    """Counts by severity of the reported findings, worst first, with zeros.
 
     A summary's `by_severity` wins: the caller may render a page of findings but count them
     all (the audit's summary does).
@@ -41,7 +56,7 @@ def severity_counts(
     given = summary.get("by_severity") if summary else None
     if isinstance(given, Mapping):
         return {s.value: _as_int(given.get(s.value, 0)) for s in SEVERITIES}
-    counts = Counter(f.severity.value for f in findings)
+    counts = Counter(f.severity.value for f in reported(findings))
     return {s.value: counts.get(s.value, 0) for s in SEVERITIES}
 
 

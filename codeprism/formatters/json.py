@@ -2,7 +2,8 @@
 
 Shape (version 1): {"version": 1, "tool_version": str, "findings": [every Finding field, enums
 as their string values], "summary": {...}}. Add keys only; a change to an existing one bumps
-`version`.
+`version`. Suppressed findings are listed too, their `suppression` set (null: reported); the
+default summary counts the reported ones.
 """
 
 from __future__ import annotations

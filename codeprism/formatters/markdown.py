@@ -2,7 +2,8 @@
 
 Text from findings (titles may come from a model) is escaped so it cannot add links, HTML or
 @-mentions to the comment, and the table is capped: GitHub limits a comment to 65,536
-characters, and a reviewer reads the worst findings first anyway.
+characters, and a reviewer reads the worst findings first anyway. Suppressed findings are not
+listed; one line says how many were left out.
 """
 
 from __future__ import annotations
@@ -11,7 +12,14 @@ import re
 from collections.abc import Mapping, Sequence
 
 from codeprism.findings import Finding
-from codeprism.formatters._common import one_line, ordered, severity_counts, total
+from codeprism.formatters._common import (
+    left_out_line,
+    one_line,
+    ordered,
+    reported,
+    severity_counts,
+    total,
+)
 
 MAX_ROWS = 100
 TITLE_WIDTH = 120
@@ -37,8 +45,11 @@ def render(
             "| " + " | ".join(str(c) for c in counts.values()) + " |",
             "",
         ]
-    if findings:
-        lines += _table(findings)
+    shown = reported(findings)
+    if shown:
+        lines += _table(shown)
+    if len(shown) < len(findings):
+        lines += [left_out_line(len(findings) - len(shown)), ""]
     lines.append(f"<sub>codeprism {_text(tool_version)}</sub>")
     return "\n".join(lines) + "\n"
 

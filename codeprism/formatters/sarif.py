@@ -8,6 +8,10 @@ hashing the flagged line itself.
 
 Paths are repo-relative URIs under `%SRCROOT%`: GitHub resolves them against the checkout, so
 a SARIF from an org audit is uploaded per repository (one repo's findings per file).
+
+A suppressed finding is a result with `suppressions`: kind `inSource` with the marker as its
+justification, or kind `external` for one listed in a baseline file. SARIF viewers hide such
+results; keeping them lets a viewer show what was accepted, and why.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from urllib.parse import quote
 
 from codeprism.findings import Finding, Severity, Source, with_fingerprints
 from codeprism.formatters._common import one_line, ordered
+from codeprism.suppressions import BASELINE
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -183,7 +188,7 @@ def _result(finding: Finding, rule_index: int) -> dict[str, object]:
         properties.update(
             agent=finding.agent, model=finding.model, prompt_version=finding.prompt_version
         )
-    return {
+    result: dict[str, object] = {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
         "level": _LEVEL[finding.severity],
@@ -205,6 +210,10 @@ def _result(finding: Finding, rule_index: int) -> dict[str, object]:
         },
         "properties": properties,
     }
+    if finding.suppression is not None:
+        kind = "external" if finding.suppression == BASELINE else "inSource"
+        result["suppressions"] = [{"kind": kind, "justification": finding.suppression}]
+    return result
 
 
 def _is_security(finding: Finding) -> bool:

@@ -1,7 +1,8 @@
 """`table`: the default format, for people reading a terminal.
 
-One aligned row per finding, worst first. A REPO column appears only when the findings come
-from more than one repository (an org audit); in a single repo it would repeat one value.
+One aligned row per reported finding, worst first, then a line saying how many suppressed
+ones were left out (if any). A REPO column appears only when the findings come from more than
+one repository (an org audit); in a single repo it would repeat one value.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from collections.abc import Mapping, Sequence
 from codeprism.findings import Finding
 from codeprism.formatters._common import (
     cut_left,
+    left_out_line,
     one_line,
     ordered,
+    reported,
     severity_counts,
     total,
 )
@@ -28,7 +31,10 @@ def render(
     tool_version: str,
     summary: Mapping[str, object] | None = None,
 ) -> str:
-    lines = _rows(findings) if findings else ["no findings"]
+    shown = reported(findings)
+    lines = _rows(shown) if shown else ["no findings"]
+    if len(shown) < len(findings):
+        lines += ["", left_out_line(len(findings) - len(shown))]
     if summary is not None:
         lines += ["", *_summary_block(findings, summary)]
     return "\n".join(lines) + "\n"
