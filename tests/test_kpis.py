@@ -898,3 +898,25 @@ def test_a_table_without_the_suppression_column_reads_as_all_reported(tmp_path: 
     assert top_rules(source)["rule_id"].to_list() == ["S1", "S2"]
     assert suppressions_over_time(source).rows() == [(date(2026, 1, 5), "r1", None, None, 0)]
     assert source.suppressed_findings().collect().height == 0
+
+
+def test_a_finding_accepted_later_is_not_fixed(tmp_path: Path) -> None:
+    """r1 reports S1 and S2 in repo a; r2 holds S1 suppressed (`# nosec`) and no S2."""
+    wh = tmp_path / "wh"
+    write(wh, "runs", [_run("r1", 0), _run("r2", 1)])
+    write(wh, "repos", [_repo("r1", "a", "audited"), _repo("r2", "a", "audited")])
+    write(
+        wh,
+        "findings",
+        [
+            _finding("r1", "a", "S1", "x.py", 1),
+            _finding("r1", "a", "S2", "x.py", 2),
+            _finding("r2", "a", "S1", "x.py", 1, suppression="nosec"),
+        ],
+    )
+    source = KpiSource(str(wh))
+    diff = diff_runs(source, "r1", "r2")
+    # S2 went away: fixed. S1 is still there, accepted: neither fixed nor reported
+    assert diff.select("status", "rule_id").rows() == [("fixed", "S2")]
+    fixes = time_to_fix(source).select("rule_id", "fixed_run").rows()
+    assert sorted(fixes) == [("S1", None), ("S2", "r2")]

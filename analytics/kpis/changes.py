@@ -31,7 +31,8 @@ def diff_runs(source: KpiSource, base_run_id: str, head_run_id: str) -> pl.DataF
     - persisting: in both (the head row is shown, with its current lines);
     - fixed: in base, absent from head, for repos that head measured (the base row is shown).
       A repo that head did not measure (failed, not targeted) is not compared: absence of
-      data is not a fix.
+      data is not a fix, and neither is a finding head holds as accepted (suppressed in the
+      code or by a baseline): it is left out of the diff.
     Columns: status, then repo_id, repo, org, fingerprint, finding_id, rule_id, analyzer,
     source, severity, file_path, start_line, end_line, title. Sorted by status, repo, path,
     line, rule.
@@ -42,18 +43,26 @@ def diff_runs(source: KpiSource, base_run_id: str, head_run_id: str) -> pl.DataF
         raise KpiInputError("base and head are the same run; give two different runs")
     snaps = repo_snapshots(source, [base, head])
     findings = run_findings(source, snapshots=snaps)
+    accepted = run_findings(source, snapshots=snaps, suppressed=True)
     return diff_frame(
         findings.filter(pl.col("run_id") == base),
         findings.filter(pl.col("run_id") == head),
         snaps.filter(pl.col("run_id") == head).select("repo_id"),
+        accepted.filter(pl.col("run_id") == head).select("repo_id", "fingerprint"),
     ).collect()
 
 
-def diff_frame(base: pl.LazyFrame, head: pl.LazyFrame, head_repos: pl.LazyFrame) -> pl.LazyFrame:
-    """diff_runs over given findings of base and head and the repo_ids head measured (pure).
+def diff_frame(
+    base: pl.LazyFrame,
+    head: pl.LazyFrame,
+    head_repos: pl.LazyFrame,
+    head_accepted: pl.LazyFrame | None = None,
+) -> pl.LazyFrame:
+    """diff_runs over given findings of base and head, the repo_ids head measured and the
+    (repo_id, fingerprint) head holds as accepted (pure).
 
     One full join on (repo_id, fingerprint): a row only in head is new, only in base fixed
-    (kept for repos head measured), in both persisting.
+    (kept for repos head measured, unless head accepted it), in both persisting.
     """
     key = ["repo_id", "fingerprint"]
     cols = list(_DIFF_COLUMNS)
@@ -72,6 +81,11 @@ def diff_frame(base: pl.LazyFrame, head: pl.LazyFrame, head_repos: pl.LazyFrame)
         .otherwise(pl.lit("persisting"))
         .cast(pl.Enum(list(DIFF_STATUSES)))
     )  # fmt: skip
+    if head_accepted is not None:
+        accepted = head_accepted.select(*key).unique().with_columns(_accepted=pl.lit(True))
+        joined = joined.join(accepted, on=key, how="left").filter(
+            in_head | pl.col("_accepted").is_null()
+        )
     return (
         joined.filter(in_head | pl.col("repo_id").is_in(measured.implode()))
         .select(
@@ -101,7 +115,9 @@ def time_to_fix(source: KpiSource) -> pl.DataFrame:
 
     first seen: the earliest visible run (by started_at) whose state of the repo holds it.
     fixed: the first later visible run that *audited* the repo (a skip re-states the old
-    result, so it proves nothing) and does not hold the fingerprint; null while open.
+    result, so it proves nothing) and does not hold the fingerprint, reported or accepted
+    (a finding suppressed in the code or by a baseline is accepted, not fixed); null while
+    open.
     Columns: repo_id, repo, fingerprint, rule_id, analyzer, severity, file_path (as first
     seen), first_seen_run, first_seen_at, fixed_run, fixed_at, days_to_fix (null while open),
     reappeared (seen again in a run after the fix: it came back). Times are run start times,
@@ -110,14 +126,20 @@ def time_to_fix(source: KpiSource) -> pl.DataFrame:
     snaps = repo_snapshots(source)
     findings = run_findings(source, snapshots=snaps)
     audits = snaps.filter(pl.col("status") == "audited")
-    return time_to_fix_frame(findings, audits, ordered_runs(source)).collect()
+    accepted = run_findings(source, snapshots=snaps, suppressed=True)
+    return time_to_fix_frame(
+        findings, audits, ordered_runs(source), accepted.select("repo_id", "fingerprint", "run_seq")
+    ).collect()
 
 
 _FIRST_SEEN = ("repo", "rule_id", "analyzer", "severity", "file_path")
 
 
 def time_to_fix_frame(
-    findings: pl.LazyFrame, audits: pl.LazyFrame, runs: pl.LazyFrame
+    findings: pl.LazyFrame,
+    audits: pl.LazyFrame,
+    runs: pl.LazyFrame,
+    accepted: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
     """time_to_fix over run findings (repo_id, fingerprint, run_seq and the first-seen
     columns), the audits (repo_id, run_seq) and the runs (run_seq, run_id, started_at) (pure).
@@ -130,6 +152,13 @@ def time_to_fix_frame(
     # the first sighting's row: the smallest (run_seq, row), packed in one integer
     packed = pl.col("run_seq").cast(pl.UInt64) * (1 << 32) + pl.col("row").cast(pl.UInt64)
     per_print = seen.group_by(key).agg(first=packed.min(), seqs=pl.col("run_seq"))
+    if accepted is not None:  # runs that hold it accepted did not fix it
+        held = accepted.group_by(key).agg(accepted_seqs=pl.col("run_seq"))
+        per_print = (
+            per_print.join(held, on=key, how="left")
+            .with_columns(seqs=pl.concat_list("seqs", pl.col("accepted_seqs").fill_null([])))
+            .drop("accepted_seqs")
+        )
     first_rows = seen.select("row", *_FIRST_SEEN)
     audit_seqs = audits.group_by("repo_id").agg(audit_seqs=pl.col("run_seq"))
     seen_seq = pl.col("first_seq")

@@ -205,15 +205,17 @@ def run_findings(
     run_ids: Sequence[str] | None = None,
     snapshots: pl.LazyFrame | None = None,
     where: pl.Expr | None = None,
+    suppressed: bool = False,
 ) -> pl.LazyFrame:
     """The findings rows each visible run stands for, carried ones included (only those
-    matching `where`, a filter on findings columns, when given).
+    matching `where`, a filter on findings columns, when given); the reported ones, or the
+    accepted (suppressed) ones instead when `suppressed`.
 
     Every findings column, with `run_id` the run asked about and `audit_run_id` the run that
     wrote the row (they differ for repos the run skipped), plus the run's `started_at` and
     `run_seq`. For counting, `run_counts` is much cheaper: it joins counts, not rows.
     """
-    rows = _Rows(source, run_ids, snapshots, where)
+    rows = _Rows(source, run_ids, snapshots, where, suppressed)
     if not rows.keys.height:
         return rows.join_keys(rows.joined())  # empty, with every column
     if rows.split():
