@@ -189,8 +189,10 @@ def test_audit_with_a_baseline_reports_and_fails_only_on_new_findings(
     ]  # fmt: skip
 
     def audit(warehouse: str) -> subprocess.CompletedProcess[str]:
-        return codeprism("audit", str(repo), "--warehouse", str(tmp_path / warehouse),
-                         "--baseline", str(baseline), "--fail-on", "low", "--format", "json")  # fmt: skip
+        return codeprism(
+            "audit", str(repo), "--warehouse", str(tmp_path / warehouse),
+            "--baseline", str(baseline), "--fail-on", "low", "--format", "json",
+        )  # fmt: skip
 
     unchanged = audit("w1")
     assert unchanged.returncode == 0, unchanged.stderr[-3000:]
@@ -206,9 +208,7 @@ def test_audit_with_a_baseline_reports_and_fails_only_on_new_findings(
     assert changed.returncode == 1, changed.stderr[-3000:]
     report = json.loads(changed.stdout)
     new = [f for f in report["findings"] if f["suppression"] is None]
-    assert [(f["file_path"], f["start_line"], f["rule_id"]) for f in new] == [
-        ("app.py", 5, "B102")
-    ]
+    assert [(f["file_path"], f["start_line"], f["rule_id"]) for f in new] == [("app.py", 5, "B102")]
     assert report["summary"]["findings"] == 1
     assert report["summary"]["suppressed"] == {"baseline": 3}
 
