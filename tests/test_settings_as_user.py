@@ -240,3 +240,35 @@ def test_config_show_names_the_layer_of_every_value(tmp_path: Path) -> None:
         "value": ["B307"],
         "from": "repository .codeprism.toml",
     }
+
+
+def test_review_with_a_baseline_posts_only_new_findings(
+    tmp_path: Path, audited_repo: tuple[Path, Git]
+) -> None:
+    repo, git = audited_repo
+    base = git("rev-parse", "HEAD")
+    baseline = tmp_path / "baseline.json"
+    done = codeprism("baseline", "create", "--repo", str(repo), "--output", str(baseline))
+    assert done.returncode == 0, done.stderr[-3000:]
+    # the change reformats the accepted lines (changed lines, the same code: the same
+    # fingerprints, one line further down) and adds one new problem
+    reformatted = VULNERABLE.replace("x, shell=True", "x,shell = True").replace(
+        "eval(x)", "eval( x )"
+    )
+    write(repo, {"app.py": "import os\n" + reformatted + "\n\ndef go(x):\n    os.system(x)\n"})
+    head = commit(git, "go")
+    args = ["review", "--repo", str(repo), "--base", base, "--head", head, "--format", "json"]
+    without = codeprism(*args)
+    assert without.returncode == 0, without.stderr[-3000:]
+    findings = json.loads(without.stdout)["findings"]
+    assert sorted((f["start_line"], f["rule_id"]) for f in findings) == [
+        (6, "B602"), (7, "B307"), (11, "B605"),
+    ]  # fmt: skip
+    done = codeprism(*args, "--baseline", str(baseline), "--fail-on", "low")
+    assert done.returncode == 1, done.stderr[-3000:]
+    report = json.loads(done.stdout)
+    assert [(f["file_path"], f["start_line"], f["rule_id"]) for f in report["findings"]] == [
+        ("app.py", 11, "B605")
+    ]
+    assert report["summary"]["suppressed"] == {"baseline": 2}
+    assert "suppressed (accepted in the code or the baseline): baseline 2" in done.stderr
