@@ -184,7 +184,7 @@ def audit_settings(args: argparse.Namespace) -> layers.Effective:
     effective, _ = layers.resolve(
         environ=os.environ,
         config_file=args.config,
-        command_line={k: v for k, v in flags.items() if v is not None},
+        command_line=flags,
     )
     return effective
 

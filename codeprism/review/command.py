@@ -80,7 +80,7 @@ def review_settings(args: argparse.Namespace) -> Effective:
     effective, _ = resolve(
         environ=os.environ,
         config_file=args.config,
-        command_line={k: v for k, v in flags.items() if v is not None},
+        command_line=flags,
     )
     if args.repo is not None and args.base:
         effective = apply_repo_config(effective, read_repo_config_at(args.repo, args.base))

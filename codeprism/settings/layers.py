@@ -226,7 +226,7 @@ def resolve(
 ) -> tuple[Effective, OrgConfig | None]:
     """The operator's layers: defaults, the org file, the environment, the command line.
 
-    `command_line` holds only the flags that were given (dotted keys). Returns the settings
+    `command_line`: dotted key -> flag value; None stands for a flag not given. Returns the settings
     and the org file (its installation and group tables are for the online reviews).
     """
     effective = defaults()
@@ -237,6 +237,7 @@ def resolve(
         effective = effective.with_layer(f"config {org.path}", org.values)
     for name, (variable, value) in environment_values(environ).items():
         effective = effective.with_layer(f"environment {variable}", {name: value})
-    if command_line:
-        effective = effective.with_layer("command line", command_line)
+    given = {name: value for name, value in (command_line or {}).items() if value is not None}
+    if given:
+        effective = effective.with_layer("command line", given)
     return effective, org
