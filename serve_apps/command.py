@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--warehouse", help="record reviews and findings in this warehouse")
     parser.add_argument("--secrets-file", help="YAML secrets (else CODEPRISM_* variables)")
     parser.add_argument(
+        "--config", help="organisation config file (TOML; default: $CODEPRISM_CONFIG)"
+    )
+    parser.add_argument(
         "--address", help="join this Ray cluster (default: RAY_ADDRESS, else a new local Ray)"
     )
     parser.add_argument(
@@ -154,7 +157,9 @@ class Server:
         args = self.args
         # everything that can be checked without Ray fails here, in one line
         _check_port_free(args.host, args.port)
-        ReviewAppArgs(secrets_file=args.secrets_file).secrets()
+        checked = ReviewAppArgs(secrets_file=args.secrets_file, config=args.config)
+        checked.secrets()
+        checked.operator_settings()
         llm_args = LLMAppArgs(model=args.model, device=args.device) if args.model else None
         model = llm_args.model_settings() if llm_args else None
         address = args.address or os.environ.get("RAY_ADDRESS")
@@ -192,6 +197,7 @@ class Server:
                 state_dir=args.state_dir,
                 warehouse=args.warehouse,
                 secrets_file=args.secrets_file,
+                config=args.config,
                 model=args.model,
                 llm_url=f"http://127.0.0.1:{args.port}{LLM_ROUTE}",
                 **plan.review_app_sizes(),

@@ -34,7 +34,6 @@ from codeprism.hosts.github import GitHubHost
 from codeprism.hosts.gitlab import GitLabHost
 from codeprism.llm.config import load_model_config
 from codeprism.llm.engines import ServeEngine
-from codeprism.noise import ALL_ROLES, DEFAULT_ROLES
 from codeprism.online.pipeline import (
     Hosts,
     RetryLater,
@@ -44,8 +43,9 @@ from codeprism.online.pipeline import (
     run_static,
 )
 from codeprism.online.records import finish_review
+from codeprism.online.review_settings import OperatorSettings
 from codeprism.online.settings import Secrets, load_secrets
-from codeprism.review.runner import ReviewConfig
+from codeprism.settings.model import Settings
 from codeprism.sources.git import HeadCommit
 from codeprism.warehouse import Warehouse
 from codeprism.webhooks.events import (
@@ -76,12 +76,19 @@ class ReviewAppArgs(BaseModel):
     state_dir: str = "~/.local/state/codeprism"  # the inbox; shared by all replicas
     warehouse: str | None = None  # reviews and findings rows; None: not recorded
     secrets_file: str | None = None  # else the replicas' environment (CODEPRISM_...)
+    # the organisation config file (TOML, read by each replica; else CODEPRISM_CONFIG): its
+    # settings, and its [installations."<id>"] / [groups."<path>"] tables for the reviews of
+    # one GitHub App installation / GitLab group (see codeprism/online/review_settings.py)
+    config: str | None = None
     # the LLM: a model path / hub id / model config file, served by the `llm` app at llm_url
     model: str | None = None
     llm_url: str = "http://127.0.0.1:8000"
+    # These three are the settings' command-line layer, and only when given: review.agents
+    # (an empty list leaves the default), review.max_findings and all_roles (post findings
+    # in tests, examples, vendored and generated files too). Not given, the defaults, the
+    # config file and the environment decide: 20 findings, every agent, source files only.
     agents: list[str] | None = None
     max_findings: int = Field(default=20, ge=1)
-    # post findings in tests, examples, vendored and generated files too (default: source only)
     all_roles: bool = False
     review_drafts: bool = False
     command: str = "/codeprism review"
@@ -101,6 +108,8 @@ class ReviewAppArgs(BaseModel):
     keep_days: float = Field(default=30.0, gt=0)
     # fetching a pull request's changed files at its head, for the static analyzers
     head_fetch_timeout_s: float = Field(default=120.0, gt=0)
+    # fetching the repository's own settings file at the pull request's base commit
+    config_fetch_timeout_s: float = Field(default=60.0, gt=0)
 
     def inbox(self) -> Inbox:
         path = Path(self.state_dir).expanduser()
@@ -110,10 +119,23 @@ class ReviewAppArgs(BaseModel):
     def secrets(self) -> Secrets:
         return load_secrets(os.environ, self.secrets_file)
 
-    def review_config(self) -> ReviewConfig:
-        agents = tuple(self.agents) if self.agents else ReviewConfig().agents
-        roles = ALL_ROLES if self.all_roles else DEFAULT_ROLES
-        return ReviewConfig(agents=agents, max_findings=self.max_findings, roles=roles)
+    def command_line(self) -> dict[str, Any]:
+        """The settings these args set explicitly (dotted keys), as command-line flags would."""
+        given = self.model_fields_set
+        flags: dict[str, Any] = {}
+        if "agents" in given and self.agents:
+            flags["review.agents"] = list(self.agents)
+        if "max_findings" in given:
+            flags["review.max_findings"] = self.max_findings
+        if "all_roles" in given:
+            flags["all_roles"] = self.all_roles
+        return flags
+
+    def operator_settings(self) -> OperatorSettings:
+        """The operator's settings, from this replica's environment (ConfigError if bad)."""
+        return OperatorSettings.load(
+            environ=os.environ, config_file=self.config, command_line=self.command_line()
+        )
 
 
 # -- ingress ---------------------------------------------------------------------------------
@@ -140,7 +162,12 @@ def _api_decision(payload: Any) -> Decision:
             if not isinstance(label, str):
                 return Decision("invalid", "repo must be a string label")
             target = ReviewTarget(
-                provider="api", repo=label, pr_number=None, head_sha=None, base_sha=None
+                provider="api",
+                repo=label,
+                pr_number=None,
+                head_sha=None,
+                base_sha=None,
+                trigger="api",
             )
             return Decision("review", "a diff by API", target)
         # pydantic would take `true` or "12" for a number; JSON integers only
@@ -156,6 +183,7 @@ def _api_decision(payload: Any) -> Decision:
             base_sha=None,
             installation_id=payload.get("installation_id"),
             project_id=payload.get("project_id"),
+            trigger="api",  # asked for: the pull request filters do not apply
         )
     except ValidationError as exc:
         return Decision("invalid", bad_fields(exc))
@@ -365,17 +393,20 @@ class ReviewOrchestrator:
         )
         model = load_model_config(args.model) if args.model else None
 
-        def remote_static(diff: bytes, repo: str, head: HeadCommit | None) -> StaticEvidence:
-            reply = static.analyze.remote(diff, repo, head)
+        def remote_static(
+            diff: bytes, repo: str, head: HeadCommit | None, settings: Settings
+        ) -> StaticEvidence:
+            reply = static.analyze.remote(diff, repo, head, settings)  # this review's settings
             evidence: StaticEvidence = reply.result(timeout_s=600)
             return evidence
 
         return ReviewPipeline(
             hosts=hosts,
-            config=args.review_config(),
+            operator=args.operator_settings(),
             static=remote_static,
             engine=ServeEngine(model, args.llm_url) if model else None,
             model=model,
+            config_fetch_timeout_s=args.config_fetch_timeout_s,
         )
 
     def wake(self) -> None:
@@ -476,8 +507,13 @@ class StaticAnalysis:
         self.analysis = AnalysisConfig()
         self.head_fetch_timeout_s = head_fetch_timeout_s
 
-    def analyze(self, diff: bytes, repo: str, head: HeadCommit | None) -> StaticEvidence:
-        return run_static(diff, repo, self.analysis, head, self.head_fetch_timeout_s)
+    def analyze(
+        self, diff: bytes, repo: str, head: HeadCommit | None, settings: Settings | None = None
+    ) -> StaticEvidence:
+        """`settings`: the review's own, sent with each call (None: the defaults); the tools
+        and limits are the ones they name."""
+        analysis = None if settings is not None else self.analysis
+        return run_static(diff, repo, analysis, head, self.head_fetch_timeout_s, settings=settings)
 
 
 # -- builder ---------------------------------------------------------------------------------

@@ -2,12 +2,17 @@
 (and GitLab) REST server on loopback, the tiny model behind the real `ray.serve.llm` app.
 
 One app for the module; its webhook secret is GitHub's published example secret, so the
-published example signature is checked by the real ingress.
+published example signature is checked by the real ingress. Its organisation config file
+ignores pull requests by dependabot and, for the reviews of installation 77, turns the LLM
+agents off: those reviews post static findings only, so the tests of per-review settings
+(the repository's .codeprism.toml at the base, served over git by the fake) assert them
+exactly.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import threading
 import time
@@ -27,7 +32,8 @@ from codeprism.review.diff import parse_diff
 from codeprism.warehouse import Warehouse
 from codeprism.webhooks.signature import github_signature
 from serve_apps.review import ReviewAppArgs, build_review_app
-from tests.fakes.github_server import FakeGitHub, Reply
+from tests.fakes.git_repos import Upstream
+from tests.fakes.github_server import FakeGitHub, RecordedRequest, Reply
 from tests.fakes.gitlab_server import FakeGitLab
 from tests.fakes.net import wait_for_http
 from tests.test_hosts_github import key_pair
@@ -40,6 +46,14 @@ API_TOKEN = "api-token-for-tests"
 APP_ID = 4242
 FIXTURE_HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"
 STATUS = {"ping": 200, "review": 202, "ignore": 202, "invalid": 400}
+STATIC_ONLY = 77  # the installation whose reviews run no LLM agent (see ORG_CONFIG)
+ORG_CONFIG = f"""\
+[pull_requests]
+ignore_authors = ["dependabot[bot]"]
+
+[installations."{STATIC_ONLY}"]
+review = {{ agents = [] }}
+"""
 
 ADDED = """\
 import subprocess
@@ -145,10 +159,13 @@ def app(
             }
         )
     )
+    config = root / "codeprism.toml"
+    config.write_text(ORG_CONFIG)
     args = ReviewAppArgs(
         state_dir=str(root / "state"),
         warehouse=str(root / "warehouse"),
         secrets_file=str(secrets),
+        config=str(config),
         model=str(tiny_model),
         llm_url=llm_url,
         agents=["security"],
@@ -176,16 +193,27 @@ def post_github(
 
 
 def pull_event(
-    number: int, head: str, action: str = "synchronize", repo: str = "Hello-World"
+    number: int,
+    head: str,
+    action: str = "synchronize",
+    repo: str = "Hello-World",
+    *,
+    base: str | None = None,
+    installation: int = 1,
+    author: str | None = None,
 ) -> bytes:
     payload = json.loads((FIXTURES / "github" / "pull_request.synchronize.json").read_text())
     payload["action"] = action
     payload["number"] = number
     payload["pull_request"]["number"] = number
     payload["pull_request"]["head"]["sha"] = head
+    if base is not None:
+        payload["pull_request"]["base"]["sha"] = base
+    if author is not None:
+        payload["pull_request"]["user"]["login"] = author
     payload["repository"]["name"] = repo
     payload["repository"]["full_name"] = f"Codertocat/{repo}"
-    payload["installation"] = {"id": 1}
+    payload["installation"] = {"id": installation}
     return json.dumps(payload).encode()
 
 
@@ -463,3 +491,182 @@ def test_the_review_api_and_metrics(app: dict[str, Any], change: bytes) -> None:
     assert sum(s.value for s in latency.samples if s.name.endswith("_count")) >= 1
     queued = families["codeprism_reviews_queued"].samples[0].value
     assert queued >= 0
+
+
+# -- per-review settings: the organisation file, the repository's file at the base ----------
+
+Found = list[tuple[str, int, str]]
+_RULE = re.compile(r" · `([^`]+)`")  # render_comment: "**[high]** title · `B602`"
+ALL_THREE: Found = [("app.py", 1, "B404"), ("app.py", 5, "B602"), ("app.py", 9, "B307")]
+
+
+def settings_pull(
+    github: FakeGitHub,
+    git_root: Path,
+    name: str,
+    number: int,
+    base_files: dict[str, str],
+    head_files: dict[str, str],
+) -> tuple[str, str]:
+    """A repository Codertocat/`name` served over git by the fake, with a base commit and a
+    head on top of it, and pull request `number` between them: (base sha, head sha)."""
+    upstream = Upstream(git_root / "Codertocat", name)
+    base = upstream.commit({"README.md": "demo\n", **base_files}, "base")
+    head = upstream.commit(dict(head_files), "head")
+    github.add_pull("Codertocat", name, number, head, base, _git(upstream.work, "diff", base, head))
+    return base, head
+
+
+def review_settings_pull(
+    base_url: str, name: str, number: int, base: str, head: str, author: str | None = None
+) -> dict[str, Any]:
+    """Send the pull request's "opened" event (installation 77: static findings only) and
+    wait for its review to end."""
+    event = pull_event(
+        number, head, "opened", name, base=base, installation=STATIC_ONLY, author=author
+    )
+    response = post_github(base_url, "pull_request", event)
+    assert response.status_code == 202, response.text
+    return wait_status(base_url, response.json()["review_id"], {"done", "failed"})
+
+
+def posted(github: FakeGitHub, name: str, number: int) -> Found:
+    """The inline comments of the pull request's one review: (path, line, rule)."""
+    (review,) = github.reviews("Codertocat", name, number)
+    found = []
+    for comment in review["comments"]:
+        rule = _RULE.search(comment["body"])
+        assert rule is not None, comment["body"]
+        found.append((comment["path"], comment["line"], rule.group(1)))
+    return sorted(found)
+
+
+def reported(record: dict[str, Any]) -> Found:
+    """The findings the review API shows for a review: (path, line, rule)."""
+    findings = record["result"]["findings"]
+    return sorted((f["file_path"], f["start_line"], f["rule_id"]) for f in findings)
+
+
+def test_the_repository_s_settings_at_the_base_shape_its_review(
+    app: dict[str, Any], github: FakeGitHub, git_root: Path
+) -> None:
+    """Excluded paths are not analysed, test paths are not posted, muted rules not found."""
+    config = (
+        '[paths]\nextend_exclude = ["generated/"]\ntests = ["qa/"]\n\n'
+        '[rules]\ndisabled = ["B307"]\n'
+    )
+    added = {"app.py": ADDED, "qa/x.py": ADDED, "generated/y.py": ADDED}
+    base, head = settings_pull(github, git_root, "Shaped", 21, {".codeprism.toml": config}, added)
+    record = review_settings_pull(app["base"], "Shaped", 21, base, head)
+    assert record["status"] == "done", record
+    expected = [("app.py", 1, "B404"), ("app.py", 5, "B602")]
+    assert posted(github, "Shaped", 21) == expected
+    assert reported(record) == expected
+    summary = record["result"]["summary"]
+    assert summary["not_shown_by_role"] == {"test": 2}  # qa/x.py: B404 and B602
+    assert "warnings" not in summary and summary["llm_requests"] == 0
+
+
+def test_a_pull_request_cannot_relax_its_own_review(
+    app: dict[str, Any], github: FakeGitHub, git_root: Path
+) -> None:
+    """The .codeprism.toml the pull request adds is not read: the base has none."""
+    muting = '[rules]\ndisabled = ["B307", "B602", "B404"]\n'
+    base, head = settings_pull(
+        github, git_root, "Relaxing", 22, {}, {".codeprism.toml": muting, "app.py": ADDED}
+    )
+    record = review_settings_pull(app["base"], "Relaxing", 22, base, head)
+    assert record["status"] == "done", record
+    assert posted(github, "Relaxing", 22) == ALL_THREE
+    assert reported(record) == ALL_THREE
+
+
+def test_concurrent_reviews_keep_their_own_settings(
+    app: dict[str, Any], github: FakeGitHub, git_root: Path
+) -> None:
+    """Two repositories mute different rules; their reviews are in flight together (each
+    waits for the other when it fetches its diff, after its settings were built), and each
+    posts what its own settings leave: a leak would mute both rules, or neither."""
+    mutes = {"MutesEval": (31, "B307"), "MutesShell": (32, "B602")}
+    pulls = {
+        name: settings_pull(
+            github,
+            git_root,
+            name,
+            number,
+            {".codeprism.toml": f'[rules]\ndisabled = ["{rule}"]\n'},
+            {"app.py": ADDED},
+        )
+        for name, (number, rule) in mutes.items()
+    }
+    both = threading.Barrier(2)
+    met: dict[str, bool] = {}
+
+    def diff_after_the_other(request: RecordedRequest, match: re.Match[str]) -> Reply:
+        name = match.group(1)
+        if name not in met:
+            try:
+                both.wait(timeout=120)
+                met[name] = True
+            except threading.BrokenBarrierError:
+                met[name] = False
+        pull = github.pulls[(f"Codertocat/{name}", int(match.group(2)))]
+        return Reply(200, pull["diff"], {"Content-Type": "application/vnd.github.diff"})
+
+    github.route(
+        "GET", r"/repos/Codertocat/(MutesEval|MutesShell)/pulls/(\d+)", diff_after_the_other
+    )
+    ids = {}
+    for name, (number, _) in mutes.items():
+        base, head = pulls[name]
+        event = pull_event(number, head, "opened", name, base=base, installation=STATIC_ONLY)
+        ids[name] = post_github(app["base"], "pull_request", event).json()["review_id"]
+    records = {name: wait_status(app["base"], ids[name], {"done", "failed"}) for name in ids}
+    assert met == {"MutesEval": True, "MutesShell": True}, "the reviews did not overlap"
+    assert all(r["status"] == "done" for r in records.values()), records
+    assert posted(github, "MutesEval", 31) == [("app.py", 1, "B404"), ("app.py", 5, "B602")]
+    assert posted(github, "MutesShell", 32) == [("app.py", 1, "B404"), ("app.py", 9, "B307")]
+    assert reported(records["MutesEval"]) == posted(github, "MutesEval", 31)
+    assert reported(records["MutesShell"]) == posted(github, "MutesShell", 32)
+
+
+def test_a_hostile_settings_file_leaves_the_operator_s_settings(
+    app: dict[str, Any], github: FakeGitHub, git_root: Path
+) -> None:
+    """Invalid TOML, or 10 MB of it: the review is posted with the operator's settings, and
+    says why the repository's were not used."""
+    hostile = {
+        "BadToml": (41, '[rules\ndisabled = ["B307"]\n', ".codeprism.toml is not valid TOML"),
+        "HugeToml": (
+            42,
+            "# padding\n" * 1_100_000,
+            ".codeprism.toml is over the 65536-byte limit",
+        ),
+    }
+    for name, (number, text, note) in hostile.items():
+        base, head = settings_pull(
+            github, git_root, name, number, {".codeprism.toml": text}, {"app.py": ADDED}
+        )
+        record = review_settings_pull(app["base"], name, number, base, head)
+        assert record["status"] == "done", record
+        assert posted(github, name, number) == ALL_THREE
+        (warning,) = record["result"]["summary"]["warnings"]
+        assert warning.startswith(note), warning
+        (review,) = github.reviews("Codertocat", name, number)
+        assert "### Settings warnings (1)" in review["body"]
+        assert note in review["body"]
+
+
+def test_a_pull_request_by_an_ignored_author_is_not_reviewed(
+    app: dict[str, Any], github: FakeGitHub, change: bytes
+) -> None:
+    github.add_pull("Codertocat", "Bots", 51, "e" * 40, "0" * 40, change)
+    record = review_settings_pull(
+        app["base"], "Bots", 51, "0" * 40, "e" * 40, author="dependabot[bot]"
+    )
+    assert record["status"] == "done", record
+    assert record["detail"] == "ignored by pull_requests.ignore_authors (dependabot[bot])"
+    assert (record["findings"], record["posted"]) == (0, 0)
+    assert github.reviews("Codertocat", "Bots", 51) == []
+    assert not github.find("GET", "/repos/Codertocat/Bots/pulls/51")  # not even the diff
+    assert record["target"]["author"] == "dependabot[bot]"

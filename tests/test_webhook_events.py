@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 
 from codeprism.webhooks.events import (
+    MAX_LABELS,
+    MAX_NAME,
     Decision,
     ReviewTarget,
     TriggerOptions,
@@ -120,10 +122,80 @@ def test_github_review_target_in_full() -> None:
             base_sha=BASE,
             installation_id=1,
             title="Update the README with new information.",
+            author="Codertocat",
+            labels=("bug",),
+            source_branch="changes",
+            target_branch="master",
         ),
     )
     assert decision.target is not None
     assert decision.target.pr_key() == "github/Codertocat/Hello-World#2"
+    assert decision.target.trigger == "event"
+
+
+def test_gitlab_review_target_in_full() -> None:
+    decision = classify_gitlab(
+        "Merge Request Hook", load("gitlab", "merge_request.open.docs.json"), DEFAULT
+    )
+    assert decision == Decision(
+        "review",
+        "merge request open",
+        ReviewTarget(
+            provider="gitlab",
+            repo="gitlabhq/gitlab-test",
+            pr_number=1,
+            head_sha=GITLAB_HEAD,
+            base_sha=None,
+            project_id=1,
+            title="MS-Viewport",
+            author="root",
+            labels=("API",),
+            source_branch="ms-viewport",
+            target_branch="master",
+        ),
+    )
+
+
+# --- what the pull request filters look at ------------------------------------------------------
+
+
+def test_filter_fields_are_optional_and_never_make_an_event_invalid() -> None:
+    """A pull request event without an author, labels or branch names (or with odd ones) is
+    still reviewed; the fields are just unknown."""
+    payload = copy.deepcopy(load("github", "pull_request.opened.json"))
+    pr = payload["pull_request"]
+    pr["user"] = None
+    pr["labels"] = [{"name": "ok"}, {"name": 3}, "text", {"name": ""}, {"name": "x\ud800"}]
+    pr["head"]["ref"] = ["not", "a", "name"]
+    del pr["base"]["ref"]
+    decision = classify_github("pull_request", payload, DEFAULT)
+    assert decision.kind == "review", decision.reason
+    assert decision.target is not None
+    t = decision.target
+    assert (t.author, t.labels, t.source_branch, t.target_branch) == (
+        None,
+        ("ok", "x\ufffd"),
+        None,
+        None,
+    )
+
+
+def test_labels_and_names_are_bounded() -> None:
+    payload = copy.deepcopy(load("github", "pull_request.opened.json"))
+    payload["pull_request"]["labels"] = [{"name": f"l{n}"} for n in range(10_000)]
+    payload["pull_request"]["user"]["login"] = "u" * 5000
+    decision = classify_github("pull_request", payload, DEFAULT)
+    assert decision.target is not None
+    assert len(decision.target.labels) == MAX_LABELS
+    assert decision.target.author == "u" * MAX_NAME
+
+
+def test_gitlab_labels_from_either_place() -> None:
+    payload = copy.deepcopy(load("gitlab", "merge_request.open.docs.json"))
+    del payload["labels"]
+    payload["object_attributes"]["labels"] = [{"title": "wip"}]
+    decision = classify_gitlab("Merge Request Hook", payload, DEFAULT)
+    assert decision.target is not None and decision.target.labels == ("wip",)
 
 
 def test_reasons_name_what_was_ignored() -> None:
@@ -250,6 +322,7 @@ def test_github_comment_command(body: Any, kind: str) -> None:
             base_sha=None,
             installation_id=1,
             title="Spelling error in the README file",
+            trigger="command",  # asked for: the pull request filters do not apply
         )
 
 
@@ -309,6 +382,7 @@ def test_gitlab_note_command() -> None:
         base_sha=None,
         project_id=1,
         title="MS-Viewport",
+        trigger="command",
     )
     assert classify_gitlab("Note Hook", gitlab_note("nice work"), DEFAULT).kind == "ignore"
     on_issue = gitlab_note("/codeprism review", noteable_type="Issue")

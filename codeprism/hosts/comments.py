@@ -20,6 +20,7 @@ MAX_LISTED = 50  # findings listed in a summary; GitHub caps a body at 65,536 ch
 MAX_ANNOTATIONS = 50  # GitHub's limit per check-run request
 MAX_TEXT = 4000  # characters of one description
 MAX_TITLE = 200
+MAX_WARNING = 500  # characters of one settings warning
 CHECK_NAME = "codeprism"
 
 _MENTION = re.compile(r"@(?=[A-Za-z0-9_-])")
@@ -61,8 +62,10 @@ def render_summary(
     findings: Sequence[Finding], not_inline: Sequence[Finding], summary: Mapping[str, Any]
 ) -> str:
     """The review body: counts by severity, the findings that could not be placed inline, and
-    what the review left out. `summary` is `ReviewResult.summary()`: its `dropped` (reason ->
-    count), `omitted` ([{path, reason, detail}]) and `model` keys are shown when present."""
+    what the review left out. `summary` is `ReviewResult.summary()`: its `suppressed` (rule
+    or "baseline" -> count), `warnings` (what the repository's settings asked for and did
+    not get), `dropped` (reason -> count), `omitted` ([{path, reason, detail}]) and `model`
+    keys are shown when present."""
     lines = [SUMMARY_TITLE, ""]
     if findings:
         lines.append(f"**{_plural(len(findings), 'finding')}**: {severity_counts(findings)}.")
@@ -70,6 +73,15 @@ def render_summary(
         lines.append(f"{_plural(inline, 'inline comment')} on changed lines.")
     else:
         lines.append("No findings on the changed lines.")
+    suppressed = summary.get("suppressed")
+    if isinstance(suppressed, Mapping) and suppressed:
+        accepted = sorted((str(rule), int(n)) for rule, n in suppressed.items())
+        which = ", ".join(f"{_code(rule)} {n}" for rule, n in accepted[:MAX_LISTED])
+        more = ", …" if len(accepted) > MAX_LISTED else ""
+        lines.append(
+            f"{_plural(sum(n for _, n in accepted), 'finding')} accepted (suppressed in code "
+            f"or baseline) not posted: {which}{more}."
+        )
     if not_inline:
         lines += ["", f"### Not on a changed line ({len(not_inline)})", ""]
         for finding in not_inline[:MAX_LISTED]:
@@ -79,6 +91,12 @@ def render_summary(
             )
         if len(not_inline) > MAX_LISTED:
             lines.append(f"- … and {len(not_inline) - MAX_LISTED} more")
+    warnings = [w for w in summary.get("warnings") or () if isinstance(w, str)]
+    if warnings:
+        lines += ["", f"### Settings warnings ({len(warnings)})", ""]
+        lines += [f"- {_text(_clip(_one_line(w), MAX_WARNING))}" for w in warnings[:MAX_LISTED]]
+        if len(warnings) > MAX_LISTED:
+            lines.append(f"- … and {len(warnings) - MAX_LISTED} more")
     footer = []
     dropped = summary.get("dropped")
     if isinstance(dropped, Mapping) and dropped:
@@ -179,6 +197,12 @@ def _fence(text: str, info: str) -> str:
     longest = max((len(run) for run in re.findall(r"`{3,}", text)), default=2)
     fence = "`" * (longest + 1)
     return f"{fence}{info}\n{text}\n{fence}"
+
+
+def _one_line(text: str) -> str:
+    """Text on one line: a warning quotes key names from a repository's file, and a line
+    break there must not start a heading or a code block of the review."""
+    return " ".join(text.split())
 
 
 def _clip(text: str, limit: int = MAX_TEXT) -> str:

@@ -1,1 +1,2 @@
-"""The online review path: secrets, the per-review pipeline and its warehouse records."""
+"""The online review path: secrets, the per-review settings and pull request filters, the
+per-review pipeline and its warehouse records."""

@@ -1,11 +1,18 @@
 """One online review, from an accepted event to a published review.
 
-Fetch the diff (from the Git host, or the one the API request carried), take the static
-evidence on its changed lines (the analyzers read the changed files at the pull request's
-head, fetched over git), ask the LLM agents, merge, and publish one review on the pull
-request, unless a newer push superseded this one meanwhile. The Serve orchestrator calls
-`ReviewPipeline.run` for each review it claims from the inbox; the static step may run
-elsewhere (the StaticAnalysis replicas), so it is passed in as a function.
+Build the review's own settings (the operator's for its installation or group, then the
+repository's file at the pull request's base commit: see `review_settings.py`), skip the
+pull requests they say not to review (`filters.py`), fetch the diff (from the Git host, or
+the one the API request carried), take the static evidence on its changed lines (the
+analyzers read the changed files at the pull request's head, fetched over git), ask the
+LLM agents, merge, and publish one review on the pull request, unless a newer push
+superseded this one meanwhile. The Serve orchestrator calls `ReviewPipeline.run` for each
+review it claims from the inbox; the static step may run elsewhere (the StaticAnalysis
+replicas), so it is passed in as a function, and the review's settings go with each call.
+
+One pipeline serves the reviews a replica runs at once, each in its own thread, so it
+holds nothing of a review: a review's settings and its `ReviewConfig` are built in `run`
+and passed down to every step.
 
 Failures split in two: a transient one (the host answered 5xx or did not answer) raises
 `RetryLater`, and the inbox gives the review to a worker again once its lease lapses; any
@@ -17,10 +24,10 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from codeprism.analysis import AnalysisConfig
 from codeprism.errors import CodeprismError
@@ -30,6 +37,8 @@ from codeprism.hosts.github import GitHubHost
 from codeprism.hosts.gitlab import GitLabHost
 from codeprism.llm.config import ModelConfig
 from codeprism.llm.engines import Engine
+from codeprism.online.filters import ignored_by
+from codeprism.online.review_settings import OperatorSettings, review_settings
 from codeprism.review.diff import FileDiff, parse_diff
 from codeprism.review.runner import (
     ReviewConfig,
@@ -40,6 +49,8 @@ from codeprism.review.runner import (
     static_evidence,
     write_blobs,
 )
+from codeprism.settings.apply import is_excluded
+from codeprism.settings.model import Settings
 from codeprism.sources.git import HeadCommit, fetch_commit
 from codeprism.webhooks.events import ReviewTarget
 from codeprism.webhooks.inbox import ClaimedReview
@@ -59,24 +70,32 @@ class StaticEvidence:
     notes: list[str]
 
 
-# (diff, repo label, where to fetch the head's files from; None: the diff alone)
-StaticStep = Callable[[bytes, str, HeadCommit | None], StaticEvidence]
+# (diff, repo label, where to fetch the head's files from (None: the diff alone), this
+# review's settings)
+StaticStep = Callable[[bytes, str, HeadCommit | None, Settings], StaticEvidence]
 
 
 def run_static(
     diff: bytes,
     repo: str,
-    analysis: AnalysisConfig,
+    analysis: AnalysisConfig | None = None,
     head: HeadCommit | None = None,
     fetch_timeout_s: float = 120.0,
+    *,
+    settings: Settings | None = None,
 ) -> StaticEvidence:
     """The static analyzers on the changed files, findings on changed lines only.
 
+    `settings` are the review's (paths, tests, analyzers, rules; default: the defaults);
+    the tools loaded and their limits are `analysis`, by default the ones `settings` name.
     With `head`, the changed files are read at the head commit, fetched over git (only
     those files). Without it, or when that fetch fails, only added files can be analysed,
     since a diff holds their whole text; the notes say which files were left out and why.
     """
-    config = ReviewConfig(analysis=analysis)
+    settings = settings or Settings()
+    config = ReviewConfig(
+        analysis=analysis or AnalysisConfig.from_settings(settings), settings=settings
+    )
     result = ReviewResult(findings=[])
     files = parse_diff(diff)
     with tempfile.TemporaryDirectory(prefix="codeprism-head-") as scratch:
@@ -119,27 +138,42 @@ class ReviewOutcome:
     changed_lines: dict[str, frozenset[int]] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(frozen=True)
 class ReviewPipeline:
+    """`operator`: the settings every review starts from (see `review_settings.py`);
+    `tuning`: ReviewConfig fields that settings do not hold (max_calls, ...)."""
+
     hosts: Hosts
-    config: ReviewConfig
+    operator: OperatorSettings = field(default_factory=OperatorSettings)
     static: StaticStep | None = None
     engine: Engine | None = None
     model: ModelConfig | None = None
+    tuning: Mapping[str, Any] = field(default_factory=dict)
+    config_fetch_timeout_s: float = 60.0  # reading the repository's settings at the base
 
     def run(self, job: ClaimedReview, still_current: Callable[[], bool]) -> ReviewOutcome:
         target = job.target
         result = ReviewResult(findings=[])
         try:
-            diff, info = self._fetch(target, job.diff)
+            info = self._pull_request(target, job.diff)
+        except CodeprismError as exc:
+            return self._failed(result, target, f"fetching the diff: {exc}", exc)
+        config = self._config(target, info, result)
+        head_sha = info.head_sha if info else target.head_sha
+        ignored = ignored_by(target, config.settings.pull_requests)
+        if ignored is not None:
+            log.info("review of %s not done: %s", target.pr_key(), ignored)
+            return ReviewOutcome("done", result, head_sha=head_sha, detail=ignored)
+        try:
+            diff = self._diff(target, job.diff)
         except CodeprismError as exc:
             return self._failed(result, target, f"fetching the diff: {exc}", exc)
         files = parse_diff(diff)
         result.files = len(files)
-        evidence = self._static(diff, target, info, result)
-        llm = self._llm(files, evidence, result, target.repo)
-        merge_into(result, evidence, llm, self.config)
-        outcome = ReviewOutcome("done", result, head_sha=info.head_sha if info else None)
+        evidence = self._static(diff, target, info, config, result)
+        llm = self._llm(files, evidence, config, result, target.repo)
+        merge_into(result, evidence, llm, config)
+        outcome = ReviewOutcome("done", result, head_sha=head_sha)
         outcome.changed_lines = {f.path: frozenset(f.changed_lines) for f in files}
         if not still_current():
             outcome.status, outcome.detail = "superseded", "a newer push superseded this review"
@@ -153,49 +187,72 @@ class ReviewPipeline:
 
     # -- steps -----------------------------------------------------------------------------
 
-    def _fetch(
-        self, target: ReviewTarget, diff: bytes | None
-    ) -> tuple[bytes, PullRequestInfo | None]:
-        """The diff to review and the pull request to publish on (None: an API review of a
-        diff, published nowhere)."""
+    def _pull_request(self, target: ReviewTarget, diff: bytes | None) -> PullRequestInfo | None:
+        """The pull request to review and publish on (None: an API review of a diff,
+        published nowhere)."""
         if target.provider == "api" and diff is not None:
-            return diff, None
+            return None
         if target.pr_number is None:
             raise _NotReviewable("the event names no pull request")
         if target.provider == "gitlab":
-            gitlab = self._gitlab()
             if target.project_id is None:
                 raise _NotReviewable("the merge request event names no project id")
-            info = gitlab.merge_request(target.project_id, target.pr_number)
-            return gitlab.merge_request_diff(target.project_id, target.pr_number), info
+            return self._gitlab().merge_request(target.project_id, target.pr_number)
         github = self._github()
         if target.head_sha is None:  # a comment command: the event does not carry the head
-            info = github.pull_request(target.repo, target.pr_number, target.installation_id)
-        else:
-            info = PullRequestInfo(
-                repo=target.repo,
-                number=target.pr_number,
-                head_sha=target.head_sha,
-                base_sha=target.base_sha or "",
-                draft=target.draft,
-                title=target.title,
-                state="open",
-            )
-        diff = github.pull_diff(target.repo, target.pr_number, target.installation_id)
-        return diff, info
+            return github.pull_request(target.repo, target.pr_number, target.installation_id)
+        return PullRequestInfo(
+            repo=target.repo,
+            number=target.pr_number,
+            head_sha=target.head_sha,
+            base_sha=target.base_sha or "",
+            draft=target.draft,
+            title=target.title,
+            state="open",
+        )
+
+    def _config(
+        self, target: ReviewTarget, info: PullRequestInfo | None, result: ReviewResult
+    ) -> ReviewConfig:
+        """This review's settings, and what they could not give said in its warnings."""
+
+        def base() -> HeadCommit | None:
+            if info is None:
+                return None
+            if not info.base_sha:
+                raise _NotReviewable("the pull request names no base commit")
+            return self._commit(target, info.base_sha)
+
+        effective = review_settings(self.operator, target, base, self.config_fetch_timeout_s)
+        settings = effective.settings
+        result.warnings.extend(effective.notes)
+        baseline = self.operator.baseline(settings)
+        if settings.baseline and baseline is None:  # the operator's layers name every one
+            result.warnings.append(f"the baseline {settings.baseline} is not loaded; not used")
+        return ReviewConfig.from_settings(settings, baseline, **self.tuning)
+
+    def _diff(self, target: ReviewTarget, diff: bytes | None) -> bytes:
+        if target.provider == "api" and diff is not None:
+            return diff
+        assert target.pr_number is not None  # checked by _pull_request
+        if target.provider == "gitlab":
+            assert target.project_id is not None
+            return self._gitlab().merge_request_diff(target.project_id, target.pr_number)
+        return self._github().pull_diff(target.repo, target.pr_number, target.installation_id)
 
     def _static(
         self,
         diff: bytes,
         target: ReviewTarget,
         info: PullRequestInfo | None,
+        config: ReviewConfig,
         result: ReviewResult,
     ) -> list[Finding]:
-        if self.static is None or not self.config.static:
+        if self.static is None or not config.static:
             return []
         try:
             head = self._head(target, info)
-            evidence = self.static(diff, target.repo, head)
+            evidence = self.static(diff, target.repo, head, config.settings)
         except Exception as exc:  # a lost analysis replica must not lose the LLM review
             log.warning("static analysis failed: %s", exc)
             result.notes.append(f"static: failed: {type(exc).__name__}: {exc}")
@@ -205,19 +262,30 @@ class ReviewPipeline:
 
     def _head(self, target: ReviewTarget, info: PullRequestInfo | None) -> HeadCommit | None:
         """Where the pull request's head can be fetched from (None: an API diff review)."""
-        if info is None:
-            return None
+        return None if info is None else self._commit(target, info.head_sha)
+
+    def _commit(self, target: ReviewTarget, sha: str) -> HeadCommit:
+        """A commit of the pull request's repository, fetched with this review's token."""
         if target.provider == "gitlab":
-            return self._gitlab().head_commit(target.repo, info.head_sha)
-        return self._github().head_commit(target.repo, target.installation_id, info.head_sha)
+            return self._gitlab().head_commit(target.repo, sha)
+        return self._github().head_commit(target.repo, target.installation_id, sha)
 
     def _llm(
-        self, files: list[FileDiff], evidence: list[Finding], result: ReviewResult, repo: str
+        self,
+        files: list[FileDiff],
+        evidence: list[Finding],
+        config: ReviewConfig,
+        result: ReviewResult,
+        repo: str,
     ) -> list[Finding]:
-        if self.engine is None or self.model is None:
+        if self.engine is None or self.model is None or not config.agents:
+            return []
+        # excluded files are not analysed: the agents do not see them either
+        shown = [f for f in files if not is_excluded(f.path, config.settings)]
+        if not shown:
             return []
         try:
-            return llm_findings(files, evidence, self.engine, self.model, self.config, result, repo)
+            return llm_findings(shown, evidence, self.engine, self.model, config, result, repo)
         except CodeprismError as exc:  # the diff cannot fit the model: static findings only
             result.notes.append(f"llm: {exc}")
             return []

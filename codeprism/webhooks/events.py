@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import islice
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
@@ -41,6 +42,7 @@ _GITLAB_PROJECT = re.compile(r"[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)+")
 # a few hundred; the bound keeps a signed body from storing megabytes as a "name".
 MAX_NAME = 1024
 MAX_TITLE = 1024  # titles are only shown; a longer one is cut, not refused
+MAX_LABELS = 100  # labels kept per pull request (for the `pull_requests.ignore_labels` filter)
 
 
 def _unicode(value: str) -> str:
@@ -51,13 +53,21 @@ def _unicode(value: str) -> str:
 
 _Text = Annotated[str, AfterValidator(_unicode)]
 _Id = Annotated[int, Field(ge=1, le=MAX_INT)]  # fits SQLite's and the warehouse's int64
+_Name = Annotated[_Text, Field(min_length=1, max_length=MAX_NAME)]
 
 
 class ReviewTarget(BaseModel):
     """What to review: a pull/merge request at a head, or (provider "api") a labelled diff.
 
     `head_sha` is None when the trigger did not carry one (a review command in a comment):
-    the orchestrator then fetches the pull request's current head."""
+    the orchestrator then fetches the pull request's current head.
+
+    `trigger` says who asked: a pull request event ("event"), a review command in a comment
+    ("command") or the review API ("api"). `author`, `labels`, `source_branch` and
+    `target_branch` are what the settings' `pull_requests` filters look at (see
+    `codeprism.online.filters`); they are filled from pull request events only, and each
+    has a default, so a target stored before they existed still reads back (None: unknown,
+    which no filter matches)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -71,6 +81,11 @@ class ReviewTarget(BaseModel):
     project_id: _Id | None = None  # GitLab's numeric project id
     title: _Text = ""
     draft: bool = False
+    trigger: Literal["event", "command", "api"] = "event"
+    author: _Name | None = None  # GitHub login / GitLab username
+    labels: tuple[_Name, ...] = Field(default=(), max_length=MAX_LABELS)
+    source_branch: _Name | None = None  # the pull request's head branch
+    target_branch: _Name | None = None  # the branch it would merge into
 
     def pr_key(self) -> str:
         """The pull request this review is of, e.g. "github/octo/repo#7"; a newer head of
@@ -160,6 +175,10 @@ def _github_pull_request(payload: Mapping[str, Any], options: TriggerOptions) ->
         installation_id=_installation_id(payload),
         title=_text(pr.get("title")),
         draft=pr.get("draft") is True,
+        author=_name_at(pr, "user", "login"),
+        labels=_label_names(pr.get("labels"), "name"),
+        source_branch=_name_at(head, "ref"),
+        target_branch=_name_at(base, "ref"),
     )
     if target.draft and not options.review_drafts:
         return Decision("ignore", "draft pull request (drafts are not reviewed)")
@@ -185,6 +204,7 @@ def _github_comment(payload: Mapping[str, Any], options: TriggerOptions) -> Deci
         base_sha=None,
         installation_id=_installation_id(payload),
         title=_text(issue.get("title")),
+        trigger="command",
     )
     return Decision("review", f"{options.command} comment", target)
 
@@ -199,12 +219,21 @@ def _gitlab_merge_request(payload: Mapping[str, Any], options: TriggerOptions) -
         return Decision("ignore", f"merge request action {_shown(action)} does not start a review")
     last_commit = get_mapping(attributes, "last_commit", "object_attributes.last_commit")
     draft = _gitlab_draft(attributes, "object_attributes")
+    labels = payload.get("labels")
     target = _gitlab_target(
         payload,
         iid=get_int(attributes, "iid", "object_attributes.iid"),
         head_sha=get_sha(last_commit, "id", "object_attributes.last_commit.id"),
         title=_text(attributes.get("title")),
         draft=draft,
+        # the hook names the merge request's author by id only; `user` is who opened or
+        # updated it, which is the author for the bots these filters are usually for
+        author=_name_at(payload, "user", "username"),
+        labels=_label_names(
+            labels if isinstance(labels, list) else attributes.get("labels"), "title"
+        ),
+        source_branch=_name_at(attributes, "source_branch"),
+        target_branch=_name_at(attributes, "target_branch"),
     )
     if draft and not options.review_drafts:
         return Decision("ignore", "draft merge request (drafts are not reviewed)")
@@ -232,12 +261,23 @@ def _gitlab_note(payload: Mapping[str, Any], options: TriggerOptions) -> Decisio
         head_sha=head_sha,
         title=_text(merge_request.get("title")),
         draft=_gitlab_draft(merge_request, "merge_request"),
+        trigger="command",
     )
     return Decision("review", f"{options.command} comment", target)
 
 
 def _gitlab_target(
-    payload: Mapping[str, Any], *, iid: int, head_sha: str | None, title: str, draft: bool
+    payload: Mapping[str, Any],
+    *,
+    iid: int,
+    head_sha: str | None,
+    title: str,
+    draft: bool,
+    trigger: Literal["event", "command"] = "event",
+    author: str | None = None,
+    labels: tuple[str, ...] = (),
+    source_branch: str | None = None,
+    target_branch: str | None = None,
 ) -> ReviewTarget:
     project = get_mapping(payload, "project")
     path = get_str(project, "path_with_namespace", "project.path_with_namespace")
@@ -252,6 +292,11 @@ def _gitlab_target(
         project_id=get_int(project, "id", "project.id"),
         title=title,
         draft=draft,
+        trigger=trigger,
+        author=author,
+        labels=labels,
+        source_branch=source_branch,
+        target_branch=target_branch,
     )
 
 
@@ -306,6 +351,28 @@ def _shown(value: object, limit: int = 60) -> str:
 
 def _text(value: object) -> str:
     return display_text(value, MAX_TITLE)
+
+
+def _name_at(obj: Mapping[str, Any], *path: str) -> str | None:
+    """An optional name (a login, a branch) at `path`; None when absent or not a string.
+    These only feed the pull request filters, so a missing one never makes an event invalid;
+    a lone surrogate becomes U+FFFD and the name is cut at MAX_NAME characters."""
+    value: object = obj
+    for key in path:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(key)
+    return display_text(value, MAX_NAME) or None
+
+
+def _label_names(labels: object, key: str) -> tuple[str, ...]:
+    """The names of the first MAX_LABELS labels (objects with a string `key`)."""
+    if not isinstance(labels, list):
+        return ()
+    names = (
+        display_text(label.get(key), MAX_NAME) for label in labels if isinstance(label, Mapping)
+    )
+    return tuple(islice((name for name in names if name), MAX_LABELS))
 
 
 def _json_type(value: object) -> str:
