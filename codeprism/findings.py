@@ -114,6 +114,12 @@ class Finding:
             for analyzer, _, rule in (r.partition(":") for r in self.reporters)
         )
 
+    def named_by(self, rule: str) -> bool:
+        """Whether `rule`, any tool's id for it, names this finding's problem (muting `S602`
+        mutes the merged B602/S602 finding)."""
+        reported = {r.split(":", 1)[-1] for r in self.reporters}
+        return rule in reported or canonical_rule(rule) == self.problem
+
     @property
     def problem(self) -> str:
         """The name of the problem, the same whichever equivalent rule reported it."""

@@ -86,4 +86,6 @@ def _merged(group: Sequence[Finding]) -> Finding:
         suggested_fix=best.suggested_fix
         or next((f.suggested_fix for f in group if f.suggested_fix), None),
         reported_by=tuple(reporters),
+        # accepted where one tool's own marker accepted it (ruff's noqa on another line)
+        suppression=best.suppression or next((f.suppression for f in group if f.suppression), None),
     )

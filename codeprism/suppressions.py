@@ -27,7 +27,6 @@ from dataclasses import dataclass, replace
 
 from codeprism.files import split_lines
 from codeprism.findings import Finding
-from codeprism.settings.apply import names_rule
 
 MAX_MARKER_CHARS = 200
 BASELINE = "baseline"  # the suppression of a finding that a baseline file lists
@@ -63,7 +62,7 @@ class Marker:
             tool = TOOL_OF_MARKER[self.kind]
             if not any(r.startswith(f"{tool}:") for r in finding.reporters):
                 return False
-        return not self.rules or any(names_rule(finding, rule) for rule in self.rules)
+        return not self.rules or any(finding.named_by(rule) for rule in self.rules)
 
 
 def find_markers(text: str) -> dict[int, list[Marker]]:
@@ -122,7 +121,10 @@ def apply_suppressions(
             ),
             None,
         )
-        result.append(replace(finding, suppression=marker.text) if marker else finding)
+        # a finding its tool already marked accepted (ruff's own noqa positions) stays so
+        if finding.suppression is None and marker is not None:
+            finding = replace(finding, suppression=marker.text)
+        result.append(finding)
     return result
 
 

@@ -142,6 +142,25 @@ def test_ruff_example_exact_findings() -> None:
     assert_no_secret_values(result.findings)
 
 
+def test_ruff_noqa_where_ruff_places_it_marks_the_finding_accepted(tmp_path: Path) -> None:
+    """ruff reports everything, and marks what its own markers accept as ruff decides it:
+    the first line of a multi-line import, a file-level exemption, the line itself."""
+    (tmp_path / "imports.py").write_text(
+        "from os import (  # noqa: F401\n    path,\n    sep,\n)\nimport sys\n"
+    )
+    (tmp_path / "whole.py").write_text("# ruff: noqa: F401\nimport json\nimport re  # noqa\n")
+    (tmp_path / "other.py").write_text("import glob  # noqa: E501\n")
+    result = RuffAnalyzer(CONFIG).analyze_batch(resolve_root(tmp_path), repo_files(tmp_path))
+    assert sorted((f.location, f.rule_id, f.suppression) for f in result.findings) == [
+        ("imports.py:2", "F401", "noqa[F401]"),
+        ("imports.py:3", "F401", "noqa[F401]"),
+        ("imports.py:5", "F401", None),
+        ("other.py:1", "F401", None),  # a marker for another code accepts nothing here
+        ("whole.py:2", "F401", "noqa[F401]"),
+        ("whole.py:3", "F401", "noqa[F401]"),
+    ]
+
+
 def test_ruff_ignores_the_repository_config_and_reports_syntax_errors(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.ruff]\nexclude = ["*.py"]\n')
     (tmp_path / "ruff.toml").write_text('[lint]\nignore = ["S"]\n')

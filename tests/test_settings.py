@@ -20,7 +20,6 @@ from codeprism.settings import repo_file
 from codeprism.settings.apply import (
     apply_rule_settings,
     is_excluded,
-    names_rule,
     role_of,
     secrets_only,
 )
@@ -912,16 +911,16 @@ def test_tests_role() -> None:
     assert role_of("tests/test_app.py", None, Settings()) is FileRole.TEST
 
 
-def test_names_rule_by_any_tools_id() -> None:
+def test_a_finding_is_named_by_any_tools_id() -> None:
     bandit = finding("B602", "bandit")
-    assert names_rule(bandit, "B602")
-    assert names_rule(bandit, "S602")  # ruff's id of the same check
-    assert names_rule(bandit, "py-subprocess-shell-true-nonconstant")  # the semgrep rule
-    assert not names_rule(bandit, "B603")
+    assert bandit.named_by("B602")
+    assert bandit.named_by("S602")  # ruff's id of the same check
+    assert bandit.named_by("py-subprocess-shell-true-nonconstant")  # the semgrep rule
+    assert not bandit.named_by("B603")
     secret = finding("secret-keyword", "secrets")
-    assert names_rule(secret, "B105")
-    assert names_rule(secret, "secret-keyword")
-    assert not names_rule(secret, "aws-access-key")
+    assert secret.named_by("B105")
+    assert secret.named_by("secret-keyword")
+    assert not secret.named_by("aws-access-key")
 
 
 def test_rule_disabled_by_another_tools_id() -> None:
@@ -1016,3 +1015,19 @@ def test_read_repo_config_at_a_commit(tmp_path: Path) -> None:
         REPO_FILE, {}, (f".codeprism.toml is over the 65536-byte limit{KEEP}",)
     )
     assert at(tmp_path, good) == RepoConfig(REPO_FILE, {"fail_on": "high"}, ())
+
+
+def test_a_repositorys_pull_request_filters_add_to_the_operators() -> None:
+    operator = settings_of(**{"pull_requests.ignore_authors": ["dependabot[bot]"]})
+    config = parse_repo_config(
+        {
+            ".codeprism.toml": b'[pull_requests]\nignore_authors = ["renovate[bot]"]\n'
+            b'ignore_title = ["^WIP"]\n'
+        }
+    )
+    effective = apply_repo_config(settled(operator, "operator"), config)
+    filters = effective.settings.pull_requests
+    # the operator's dependabot stays ignored: a repository cannot ask for more reviews
+    assert filters.ignore_authors == ("dependabot[bot]", "renovate[bot]")
+    assert filters.ignore_title == ("^WIP",)
+    assert effective.notes == ()

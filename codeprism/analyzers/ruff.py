@@ -132,7 +132,7 @@ class RuffFailed(Exception):
 
 class RuffAnalyzer(BatchAnalyzer):
     name = "ruff"
-    mapping_version = "2"  # 2: `# noqa` findings are reported (codeprism keeps them)
+    mapping_version = "2"  # 2: findings under noqa markers are reported (codeprism keeps them)
     distribution = "ruff"
 
     def __init__(self, config: AnalysisConfig, binary: str | None = None) -> None:
@@ -172,11 +172,24 @@ class RuffAnalyzer(BatchAnalyzer):
         return result
 
     def _run(self, root: str, batch: Sequence[RepoFile]) -> list[dict[str, Any]]:
+        """Every finding, each marked `noqa` when ruff's own markers accept it.
+
+        ruff runs twice: with `--ignore-noqa` (everything) and without (what its markers
+        leave). The difference is what `# noqa`, `# ruff: noqa` and their placement rules
+        (the first line of a multi-line import, the last of a string) accept: codeprism keeps
+        those findings as suppressed (suppressions.py) instead of never seeing them."""
+        everything = self._check(root, batch, "--ignore-noqa")
+        left = {_identity(item) for item in self._check(root, batch)}
+        for item in everything:
+            item["noqa"] = _identity(item) not in left
+        return everything
+
+    def _check(self, root: str, batch: Sequence[RepoFile], *options: str) -> list[dict[str, Any]]:
         command = [
             self.binary,
             "check",
             "--isolated",
-            "--ignore-noqa",  # codeprism applies `# noqa` itself (suppressions.py)
+            *options,
             "--no-cache",
             "--exit-zero",
             "--output-format",
@@ -249,7 +262,13 @@ class RuffAnalyzer(BatchAnalyzer):
             suggested_fix=fix.get("message"),
             cwe=cwe,
             snippet=text,
+            suppression=f"noqa[{code}]" if item.get("noqa") else None,
         )
+
+
+def _identity(item: dict[str, Any]) -> tuple[Any, ...]:
+    location = item.get("location") or {}
+    return (item.get("rel"), item.get("code"), location.get("row"), location.get("column"))
 
 
 def _by_prefix(code: str) -> tuple[Severity, float]:

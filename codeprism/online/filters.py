@@ -14,12 +14,18 @@ is always done: a person asked for it.
 
 A value the event did not carry (an old stored review, a payload without it) matches no
 filter: a pull request is reviewed unless a filter positively names it.
+
+The patterns come from settings a repository may set, and titles and branch names from
+anyone who opens a pull request: they are matched with the `regex` engine under a time
+limit, so a pattern that backtracks without end costs a review thread at most
+`MATCH_TIMEOUT_S` and counts as no match.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
+
+import regex
 
 from codeprism.settings.model import PullRequestFilters
 from codeprism.webhooks.events import ReviewTarget
@@ -50,10 +56,20 @@ def ignored_by(target: ReviewTarget, filters: PullRequestFilters) -> str | None:
     return None
 
 
+MATCH_TIMEOUT_S = 0.1
+
+
 def _searched(patterns: Iterable[str], value: str | None) -> str | None:
     if value is None:
         return None
-    return next((p for p in patterns if re.search(p, value) is not None), None)
+    return next((p for p in patterns if _search(p, value)), None)
+
+
+def _search(pattern: str, value: str) -> bool:
+    try:
+        return regex.search(pattern, value, timeout=MATCH_TIMEOUT_S) is not None
+    except TimeoutError:
+        return False
 
 
 def _folded(value: str | None) -> str | None:

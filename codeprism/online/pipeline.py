@@ -49,7 +49,6 @@ from codeprism.review.runner import (
     static_evidence,
     write_blobs,
 )
-from codeprism.settings.apply import is_excluded
 from codeprism.settings.model import Settings
 from codeprism.sources.git import HeadCommit, fetch_commit
 from codeprism.webhooks.events import ReviewTarget
@@ -278,14 +277,10 @@ class ReviewPipeline:
         result: ReviewResult,
         repo: str,
     ) -> list[Finding]:
-        if self.engine is None or self.model is None or not config.agents:
-            return []
-        # excluded files are not analysed: the agents do not see them either
-        shown = [f for f in files if not is_excluded(f.path, config.settings)]
-        if not shown:
+        if self.engine is None or self.model is None:
             return []
         try:
-            return llm_findings(shown, evidence, self.engine, self.model, config, result, repo)
+            return llm_findings(files, evidence, self.engine, self.model, config, result, repo)
         except CodeprismError as exc:  # the diff cannot fit the model: static findings only
             result.notes.append(f"llm: {exc}")
             return []

@@ -31,7 +31,7 @@ from codeprism.review.budget import Chunk, Omitted, plan_budget
 from codeprism.review.diff import FileDiff, FileStatus, parse_diff
 from codeprism.review.merge import merge_findings
 from codeprism.review.output import DropReason, output_json_schema, parse_review_output
-from codeprism.settings.apply import role_of
+from codeprism.settings.apply import is_excluded, role_of
 from codeprism.settings.model import Settings
 from codeprism.sources.git import regular_files
 from codeprism.sources.gitcmd import run_git, summarise
@@ -163,7 +163,13 @@ def llm_findings(
     result: ReviewResult,
     repo: str,
 ) -> list[Finding]:
-    """Every agent's findings on the diff, parsed against the lines each request showed."""
+    """Every agent's findings on the diff, parsed against the lines each request showed.
+
+    Files the settings exclude are not shown to the agents (nor analysed statically), and
+    settings that name no agent ask for no LLM review."""
+    files = [f for f in files if not is_excluded(f.path, config.settings)]
+    if not files or not config.agents:
+        return []
     result.model = engine.model_name
     # the agents see what the review reports: accepted findings are not their evidence
     planned = plan_requests(

@@ -19,7 +19,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 
-from codeprism.equivalence import canonical_rule
 from codeprism.file_roles import FileRole, file_role
 from codeprism.findings import Finding, Source
 from codeprism.settings.globs import matches_any
@@ -51,12 +50,6 @@ def role_of(path: str, text: str | None, settings: Settings) -> FileRole:
     return role
 
 
-def names_rule(finding: Finding, rule: str) -> bool:
-    """Whether `rule` (any tool's id) names the finding's problem."""
-    reported = {r.split(":", 1)[-1] for r in finding.reporters}
-    return rule in reported or canonical_rule(rule) == finding.problem
-
-
 def apply_rule_settings(
     findings: Iterable[Finding], settings: Settings
 ) -> tuple[list[Finding], Counter[str]]:
@@ -70,12 +63,10 @@ def apply_rule_settings(
         if finding.source is Source.STATIC and not analyzers & enabled:
             dropped[f"analyzer off by configuration: {'/'.join(sorted(analyzers))}"] += 1
             continue
-        muted = next((r for r in settings.rules.disabled if names_rule(finding, r)), None)
+        muted = next((r for r in settings.rules.disabled if finding.named_by(r)), None)
         if muted is not None:
             dropped[f"rule disabled by configuration: {muted}"] += 1
             continue
-        level = next(
-            (s for r, s in settings.rules.severity.items() if names_rule(finding, r)), None
-        )
+        level = next((s for r, s in settings.rules.severity.items() if finding.named_by(r)), None)
         kept.append(replace(finding, severity=level) if level is not None else finding)
     return kept, dropped

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
+import regex
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from codeprism.analyzers import ANALYZERS
@@ -40,8 +41,8 @@ def _check_regex(value: str) -> str:
     if len(value) > 200:
         raise ValueError("a pattern must have at most 200 characters")
     try:
-        re.compile(value)
-    except re.error as exc:
+        regex.compile(value)  # the engine the filters match with (online/filters.py)
+    except regex.error as exc:
         raise ValueError(f"{value!r} is not a regular expression: {exc}") from None
     return value
 

@@ -157,6 +157,7 @@ def apply_repo_config(base: Effective, config: RepoConfig | None) -> Effective:
     refused: list[str] = []
     effective = base
     for name, value in flatten(config.values).items():
+        value = _added_to_operators(name, value, base)
         refusal = _operator_only(name)
         if refusal is None:
             try:
@@ -177,6 +178,16 @@ def apply_repo_config(base: Effective, config: RepoConfig | None) -> Effective:
         more = len(refused) - MAX_NOTES
         refused = [*refused[:MAX_NOTES], f"{config.source}: {more} more keys ignored"]
     return effective.with_notes([*config.notes, *refused])
+
+
+def _added_to_operators(name: str, value: Any, base: Effective) -> Any:
+    """A repository's pull request filters add to the operator's: it may skip more of its
+    pull requests, never review ones the operator skips."""
+    if name.startswith("pull_requests.") and isinstance(value, list):
+        operators = base.values.get(name)
+        if isinstance(operators, list):
+            return list(dict.fromkeys([*operators, *value]))
+    return value
 
 
 def _shorten(text: str, limit: int = MAX_KEY_CHARS) -> str:
