@@ -41,7 +41,7 @@ RUFF_EXPECTED: list[Row] = [
     ("example.py", "S608", 24, 24, "medium", 0.6, "CWE-89"),
     ("example.py", "B006", 27, 27, "medium", 0.8, None),
     ("example.py", "F821", 33, 33, "medium", 0.9, None),
-    # ruff runs with --ignore-noqa: codeprism applies `# noqa` and keeps the finding
+    # reported under its noqa marker: codeprism keeps it, accepted (suppressions.py)
     ("example.py", "S301", 37, 37, "medium", 0.6, "CWE-502"),
     ("example.py", "S110", 43, 44, "low", 0.6, "CWE-703"),
 ]
