@@ -29,7 +29,7 @@ DEFAULT_LAYER = "default"
 CONFIG_VARIABLE = "CODEPRISM_CONFIG"
 ENV_PREFIX = "CODEPRISM_"
 # Tables of an organisation file applied only to the online reviews of one GitHub App
-# installation or one GitLab group (see `OrgConfig.for_installation` / `for_group`).
+# installation or one GitLab group (applied by `online/review_settings.OperatorSettings`).
 SCOPED_TABLES = ("installations", "groups")
 MAX_DEPTH = 8  # the deepest setting is 3 levels (`rules.severity.B311`)
 
