@@ -52,6 +52,7 @@ def create(args: argparse.Namespace) -> int:
         root = checkout(spec, args.cache_dir, token=token).root
     except SourceError as exc:
         raise CodeprismError(f"cannot read {args.repo}: {exc.reason}") from None
+    print(f"baseline: analysing {spec.name} at {root}", file=sys.stderr, flush=True)
     settings, notes = AnalysisScope(effective.settings).for_repo(root)
     for note in notes:
         print(f"warning: {note.reason}", file=sys.stderr)
