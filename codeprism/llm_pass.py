@@ -52,6 +52,7 @@ from codeprism.review.output import DropReason, parse_review_output
 from codeprism.review.runner import PlannedRequest, ReviewConfig, ReviewResult, plan_requests
 from codeprism.schema import LLM_PASSES
 from codeprism.sources import RepoSpec, checkout
+from codeprism.suppressions import reported
 from codeprism.warehouse import Warehouse, sql_literal
 
 SEVERITY_WEIGHT: dict[Severity, float] = {
@@ -183,7 +184,8 @@ def redact_secrets(lines: Sequence[str], findings: Iterable[Finding]) -> list[st
     """The lines with every line of a secrets finding replaced by a marker (numbering kept)."""
     redacted = list(lines)
     for finding in findings:
-        if finding.analyzer != SECRETS_ANALYZER:
+        # merged findings name the secrets analyzer among their reporters, not as `analyzer`
+        if not any(r.startswith(f"{SECRETS_ANALYZER}:") for r in finding.reporters):
             continue
         for number in range(finding.start_line, min(finding.end_line, len(redacted)) + 1):
             redacted[number - 1] = f"[secret redacted by codeprism: {finding.rule_id}]"
@@ -238,11 +240,13 @@ def plan_repo(
     """The requests that review a checked-out repo's riskiest files, and what is left out."""
     texts, problems = read_files(root, {f.file_path for f in static}, max_file_bytes)
     lines = {path: len(text) for path, text in texts.items() if text}
-    ranked = riskiest_files(static, lines, config.files)
+    # risk and evidence are what the audit reports; accepted (suppressed) findings are not,
+    # but their secrets are redacted all the same
+    ranked = riskiest_files(reported(static), lines, config.files)
     chosen = {r.path for r in ranked}
-    evidence = [f for f in static if f.file_path in chosen]
+    evidence = [f for f in reported(static) if f.file_path in chosen]
     by_path: defaultdict[str, list[Finding]] = defaultdict(list)
-    for finding in evidence:
+    for finding in static:
         by_path[finding.file_path].append(finding)
     files = [file_as_added(r.path, redact_secrets(texts[r.path], by_path[r.path])) for r in ranked]
     result = ReviewResult(findings=[])

@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from codeprism.llm_pass import (
     RepoReview,
     file_lines,
     plan_repo,
+    redact_secrets,
     riskiest_files,
 )
 from codeprism.schema import ERRORS, FINDINGS
@@ -447,3 +449,22 @@ def test_a_failed_llm_pass_keeps_the_static_results(
     assert {f["source"] for f in rows(warehouse, "findings", "broken")} == {"static"}
     assert [r["status"] for r in rows(warehouse, "runs", "broken")] == ["failed"]
     assert rows(warehouse, "llm_passes") == []
+
+
+def test_secrets_are_redacted_when_merged_and_when_accepted() -> None:
+    """A secret merged with semgrep's rule (analyzer "semgrep", the secrets analyzer among its
+    reporters) and one accepted in the code are both redacted before a model sees the file."""
+    lines = ["import os", 'TOKEN = "abc"', 'KEY = "AKIA..."  # codeprism: ignore', "x = 1"]
+    merged = replace(
+        finding("app.py", 2, Severity.MEDIUM, "semgrep"),
+        rule_id="py-hardcoded-secret-assignment",
+        reported_by=("secrets:secret-keyword", "semgrep:py-hardcoded-secret-assignment"),
+    )
+    accepted = replace(finding("app.py", 3, Severity.HIGH, "secrets"), suppression="codeprism")
+    plain = finding("app.py", 4, Severity.LOW)
+    assert redact_secrets(lines, [merged, accepted, plain]) == [
+        "import os",
+        "[secret redacted by codeprism: py-hardcoded-secret-assignment]",
+        "[secret redacted by codeprism: aws-access-key]",
+        "x = 1",
+    ]
