@@ -30,6 +30,7 @@ import pytest
 import requests
 
 from codeprism.warehouse import Warehouse
+from tests.fakes.git_repos import git as git_in
 from tests.fakes.github_server import FakeGitHub
 from tests.fakes.net import free_port
 from tests.fakes.webhook_fuzz import FIXTURES, FuzzedWebhook, fuzzed_webhooks, sign_github
@@ -396,11 +397,7 @@ def test_review_of_a_commit_gives_one_finding_per_problem_listing_every_analyzer
     repo.mkdir()
 
     def git(*args: str) -> str:
-        done = subprocess.run(
-            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-            cwd=repo, capture_output=True, text=True, check=True,
-        )  # fmt: skip
-        return done.stdout.strip()
+        return git_in(*args, cwd=repo)
 
     git("init", "-q", "-b", "main")
     (repo / "tasks.py").write_text('"""Tasks."""\n')

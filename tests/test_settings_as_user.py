@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from codeprism.warehouse import Warehouse
+from tests.fakes.git_repos import git
 from tests.test_cli_as_user import codeprism
 
 VULNERABLE = (
@@ -33,16 +34,8 @@ Git = Callable[..., str]
 
 def make_repo(root: Path) -> Git:
     root.mkdir(parents=True)
-
-    def git(*args: str) -> str:
-        done = subprocess.run(
-            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-            cwd=root, capture_output=True, text=True, check=True,
-        )  # fmt: skip
-        return done.stdout.strip()
-
-    git("init", "-q", "-b", "main")
-    return git
+    git("init", "-q", "-b", "main", cwd=root)
+    return lambda *args: git(*args, cwd=root)
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> None:
