@@ -64,5 +64,25 @@ def canonical_rule(rule_id: str) -> str:
     return _groups().get(numbered, numbered)
 
 
+@cache
+def direct_names(rule_id: str) -> frozenset[str]:
+    """The rule ids that name what `rule_id` names directly (not through a chain of groups):
+    itself, its bandit/ruff twin, the rules of its explicit group, and the semgrep rules it
+    overlaps or that overlap it. Muting or ignoring B307 (eval) must not mute B102 (exec),
+    although a semgrep rule covering both puts them in one group for merging."""
+    numbered = _numbered(rule_id)
+    names = {rule_id, numbered}
+    for group in EXTRA_GROUPS:
+        if numbered in group:
+            names |= group
+    for semgrep_rule, overlaps in rule_overlaps().items():
+        twins = {_numbered(other) for other in overlaps}
+        if semgrep_rule == rule_id:
+            names |= twins
+        elif numbered in twins:
+            names.add(semgrep_rule)
+    return frozenset(names | {f"S{n[1:]}" for n in names if _BANDIT_NUMBERED.match(n)})
+
+
 def same_problem(rule_a: str, rule_b: str) -> bool:
     return canonical_rule(rule_a) == canonical_rule(rule_b)

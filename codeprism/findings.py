@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from codeprism.equivalence import canonical_rule
+from codeprism.equivalence import canonical_rule, direct_names
 from codeprism.file_roles import FileRole
 
 
@@ -115,10 +115,11 @@ class Finding:
         )
 
     def named_by(self, rule: str) -> bool:
-        """Whether `rule`, any tool's id for it, names this finding's problem (muting `S602`
-        mutes the merged B602/S602 finding)."""
+        """Whether `rule`, or a rule that names the same check directly, reported this
+        finding: muting `S602` mutes the merged B602/S602 finding, but muting `B307` (eval)
+        does not mute `B102` (exec) (see `equivalence.direct_names`)."""
         reported = {r.split(":", 1)[-1] for r in self.reporters}
-        return rule in reported or canonical_rule(rule) == self.problem
+        return not reported.isdisjoint(direct_names(rule))
 
     @property
     def problem(self) -> str:

@@ -921,6 +921,14 @@ def test_a_finding_is_named_by_any_tools_id() -> None:
     assert secret.named_by("B105")
     assert secret.named_by("secret-keyword")
     assert not secret.named_by("aws-access-key")
+    # eval and exec share a group for merging (a semgrep rule covers both), but naming one
+    # does not name the other: muting B307 leaves exec reported
+    exec_ = finding("B102", "bandit")
+    assert exec_.problem == finding("B307", "bandit").problem
+    assert not exec_.named_by("B307") and not exec_.named_by("S307")
+    assert exec_.named_by("S102")
+    shell = finding("B605", "bandit")
+    assert not shell.named_by("B602")
 
 
 def test_rule_disabled_by_another_tools_id() -> None:
