@@ -30,6 +30,7 @@ from ray.serve import Application, Deployment
 from ray.serve.handle import DeploymentHandle
 
 from codeprism.analysis import AnalysisConfig
+from codeprism.hosts.bitbucket import BitbucketHost
 from codeprism.hosts.github import GitHubHost
 from codeprism.hosts.gitlab import GitLabHost
 from codeprism.llm.config import load_model_config
@@ -53,13 +54,14 @@ from codeprism.webhooks.events import (
     ReviewTarget,
     TriggerOptions,
     bad_fields,
+    classify_bitbucket,
     classify_github,
     classify_gitlab,
     is_repo_name,
 )
 from codeprism.webhooks.inbox import ClaimedReview, Inbox
 from codeprism.webhooks.payload import parse_json_body
-from codeprism.webhooks.signature import verify_github, verify_gitlab
+from codeprism.webhooks.signature import verify_bitbucket, verify_github, verify_gitlab
 from serve_apps.ingress_mode import ROUTER_OWN_LOOP
 
 log = logging.getLogger("codeprism.serve")
@@ -147,7 +149,8 @@ api = FastAPI(title="codeprism", docs_url=None, redoc_url=None)
 # handlers see when the class is decorated.
 def _api_decision(payload: Any) -> Decision:
     """`{"diff": "...", "repo": "label"}`, or `{"repo": "owner/name", "pr": 12}` (GitHub;
-    `"provider": "gitlab"` with `"project_id"` for a GitLab merge request). Never raises:
+    `"provider": "gitlab"` with `"project_id"` for a GitLab merge request, `"provider":
+    "bitbucket"` with "workspace/repo" for a Bitbucket Cloud one). Never raises:
     a body of any shape is a decision, "invalid" with the reason when it is not a request."""
     if not isinstance(payload, dict):
         return Decision("invalid", "the body must be a JSON object")
@@ -244,6 +247,28 @@ class Ingress:
             "idempotency-key"
         )
         return self._accept("gitlab", delivery, event, decision)
+
+    @api.post("/webhooks/bitbucket")
+    async def bitbucket(self, request: Request) -> Response:
+        """Bitbucket Cloud: `X-Event-Key`, `X-Hub-Signature` (HMAC-SHA256 of the body, sent
+        when the webhook has a secret: this endpoint requires one), `X-Request-UUID`."""
+        event = request.headers.get("x-event-key", "")
+        secret = self.secrets.bitbucket_webhook_secret
+        body = await self._body(request, "bitbucket", event)
+        if isinstance(body, Response):
+            return body
+        signature = request.headers.get("x-hub-signature")
+        if secret is None or not verify_bitbucket(
+            secret.get_secret_value().encode(), body, signature
+        ):
+            return self._reject("bitbucket", event, 401, "unauthorized", "bad or missing signature")
+        parsed, payload = self._json(body)
+        if not parsed:
+            why = f"the body is not JSON: {payload}"
+            return self._reject("bitbucket", event, 400, "bad_json", why)
+        decision = self._classified(event, classify_bitbucket, event, payload, self.triggers)
+        delivery = request.headers.get("x-request-uuid")
+        return self._accept("bitbucket", delivery, event, decision)
 
     @api.post("/v1/reviews")
     async def create_review(self, request: Request) -> Response:
@@ -382,14 +407,18 @@ class ReviewOrchestrator:
         self, args: ReviewAppArgs, secrets: Secrets, static: DeploymentHandle
     ) -> ReviewPipeline:
         def counted(name: str) -> Any:
-            return lambda kind: self.inbox.incr(
-                f"github_api_{kind}s" if name == "github" else f"gitlab_api_{kind}s"
-            )
+            return lambda kind: self.inbox.incr(f"{name}_api_{kind}s")
 
         github_auth, gitlab_auth = secrets.github_auth(), secrets.gitlab_auth()
+        bitbucket_auth = secrets.bitbucket_auth()
         hosts = Hosts(
             github=GitHubHost(github_auth, on_event=counted("github")) if github_auth else None,
             gitlab=GitLabHost(gitlab_auth, on_event=counted("gitlab")) if gitlab_auth else None,
+            bitbucket=(
+                BitbucketHost(bitbucket_auth, on_event=counted("bitbucket"))
+                if bitbucket_auth
+                else None
+            ),
         )
         model = load_model_config(args.model) if args.model else None
 

@@ -30,18 +30,22 @@ from ray import serve
 
 from codeprism.review.diff import parse_diff
 from codeprism.warehouse import Warehouse
-from codeprism.webhooks.signature import github_signature
+from codeprism.webhooks.signature import bitbucket_signature, github_signature
 from serve_apps.review import ReviewAppArgs, build_review_app
+from tests.fakes.bitbucket_server import FakeBitbucket
 from tests.fakes.git_repos import Upstream
 from tests.fakes.github_server import FakeGitHub, RecordedRequest, Reply
 from tests.fakes.gitlab_server import FakeGitLab
 from tests.fakes.net import wait_for_http
 from tests.test_hosts_github import key_pair
 from tests.test_pull_request_head import PullRequest
+from tests.test_webhook_bitbucket import pull_request_event
 from tests.test_webhook_events import FIXTURES, GITHUB_EXPECTED, GITLAB_EXPECTED
 
 SECRET = "It's a Secret to Everybody"  # GitHub's documentation example
 GITLAB_TOKEN = "gitlab-webhook-token"
+BITBUCKET_SECRET = "bitbucket-webhook-secret"
+BITBUCKET_REPO = "team_name/repo_name"  # as in the payloads of tests/test_webhook_bitbucket.py
 API_TOKEN = "api-token-for-tests"
 APP_ID = 4242
 FIXTURE_HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"
@@ -134,12 +138,27 @@ def gitlab(change: bytes) -> Iterator[FakeGitLab]:
 
 
 @pytest.fixture(scope="module")
+def bitbucket(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeBitbucket]:
+    """Pull request 12 of team_name/repo_name: a real repository, served over git by the fake,
+    whose head adds the module with problems (ADDED)."""
+    root = tmp_path_factory.mktemp("bitbucket-git")
+    upstream = Upstream(root / "team_name", "repo_name")
+    base = upstream.commit({"README.md": "demo\n"}, "base")
+    head = upstream.commit({"app/tasks.py": ADDED}, "head")
+    diff = _git(upstream.work, "diff", base, head)
+    with FakeBitbucket(git_root=root) as server:
+        server.add_pull_request(BITBUCKET_REPO, 12, head_sha=head, base_sha=base, diff=diff)
+        yield server
+
+
+@pytest.fixture(scope="module")
 def app(
     serve_port: int,
     llm_url: str,
     tiny_model: Path,
     github: FakeGitHub,
     gitlab: FakeGitLab,
+    bitbucket: FakeBitbucket,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[dict[str, Any]]:
     root = tmp_path_factory.mktemp("review-app")
@@ -156,6 +175,10 @@ def app(
                 "github_git_url": f"{github.url}/git",
                 "gitlab_token": gitlab.token,
                 "gitlab_api_url": gitlab.api_url,
+                "bitbucket_webhook_secret": BITBUCKET_SECRET,
+                "bitbucket_token": bitbucket.token,
+                "bitbucket_api_url": bitbucket.api_url,
+                "bitbucket_git_url": bitbucket.git_url,
             }
         )
     )
@@ -670,3 +693,73 @@ def test_a_pull_request_by_an_ignored_author_is_not_reviewed(
     assert github.reviews("Codertocat", "Bots", 51) == []
     assert not github.find("GET", "/repos/Codertocat/Bots/pulls/51")  # not even the diff
     assert record["target"]["author"] == "dependabot[bot]"
+
+
+# -- Bitbucket Cloud ---------------------------------------------------------------------------
+
+
+def post_bitbucket(
+    base: str, event: str, body: bytes, delivery: str, signature: str | None
+) -> requests.Response:
+    headers = {"X-Event-Key": event, "X-Request-UUID": delivery, "Content-Type": "application/json"}
+    if signature is not None:
+        headers["X-Hub-Signature"] = signature
+    return requests.post(f"{base}/webhooks/bitbucket", data=body, headers=headers, timeout=30)
+
+
+def test_a_bitbucket_pull_request_gets_one_review_and_forgeries_get_401(
+    app: dict[str, Any], bitbucket: FakeBitbucket
+) -> None:
+    base = app["base"]
+    body = json.dumps(pull_request_event()).encode()  # the head named by 12 digits
+    signed = bitbucket_signature(BITBUCKET_SECRET.encode(), body)
+    delivery = "{" + str(uuid.uuid4()) + "}"
+    event = "pullrequest:created"
+    forged = bitbucket_signature(b"not-the-secret", body)
+    assert post_bitbucket(base, event, body, str(uuid.uuid4()), forged).status_code == 401
+    assert post_bitbucket(base, event, body, str(uuid.uuid4()), None).status_code == 401
+    template = json.dumps(pull_request_event(state="OPEN|MERGED|DECLINED")).encode()
+    refused = post_bitbucket(
+        base, event, template, str(uuid.uuid4()), bitbucket_signature(b"x", template)
+    )
+    assert refused.status_code == 401  # the signature is checked before the body is read
+    refused = post_bitbucket(
+        base,
+        event,
+        template,
+        str(uuid.uuid4()),
+        bitbucket_signature(BITBUCKET_SECRET.encode(), template),
+    )
+    assert refused.status_code == 400, refused.text
+
+    accepted = post_bitbucket(base, event, body, delivery, signed)
+    assert accepted.status_code == 202, accepted.text
+    assert accepted.json()["outcome"] == "queued"
+
+    def summaries() -> list[dict[str, Any]]:
+        return [c for c in bitbucket.comments(BITBUCKET_REPO, 12) if not c.get("inline")]
+
+    deadline = time.monotonic() + 600
+    while not summaries() and time.monotonic() < deadline:
+        time.sleep(1)
+    again = post_bitbucket(base, event, body, delivery, signed)  # Bitbucket's redelivery
+    assert again.status_code == 202 and again.json()["outcome"] == "duplicate"
+    time.sleep(3)  # a second review, if any, would land now
+    comments = bitbucket.comments(BITBUCKET_REPO, 12)
+    [summary] = [c for c in comments if not c.get("inline")]
+    assert summary["content"]["raw"].startswith("## codeprism review")
+    inline = [c["inline"] for c in comments if c.get("inline")]
+    assert inline, "static findings on added lines must be posted inline"
+    changed = {f.path: f.changed_lines for f in parse_diff(bitbucket_diff(bitbucket))}
+    for position in inline:
+        assert position["to"] in changed[position["path"]]
+    posts = [r for r in bitbucket.find("POST") if r.path.endswith("/pullrequests/12/comments")]
+    assert len(posts) == len(comments)
+    # the head was read in full from the REST API and fetched over git by the analyzers
+    assert bitbucket.find("GET", f"/repositories/{BITBUCKET_REPO}/pullrequests/12")
+    assert any(r.path.startswith("/git/team_name/repo_name.git") for r in bitbucket.requests)
+
+
+def bitbucket_diff(bitbucket: FakeBitbucket) -> bytes:
+    diff: bytes = bitbucket.pull_requests[(BITBUCKET_REPO, 12)]["diff"]
+    return diff

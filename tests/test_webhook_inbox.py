@@ -475,7 +475,7 @@ def test_rejections_and_made_up_event_names(inbox: Inbox) -> None:
     with pytest.raises(ValueError):
         inbox.reject("github", "push", "teapot")
     with pytest.raises(ValueError):
-        inbox.reject("bitbucket", "push", "unauthorized")
+        inbox.reject("sourcehut", "push", "unauthorized")  # no such provider
     for n in range(MAX_EVENT_LABELS + 20):
         inbox.reject("github", f"made-up-{n}", "unauthorized")
     inbox.reject("github", "x" * 500, "unauthorized")

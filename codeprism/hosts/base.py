@@ -31,7 +31,8 @@ T = TypeVar("T")
 class PullRequestInfo:
     """A pull request (GitHub) or merge request (GitLab) as a review needs it.
 
-    `repo` is "owner/name" on GitHub and the project path ("group/project") on GitLab.
+    `repo` is "owner/name" on GitHub, the project path ("group/project") on GitLab and
+    "workspace/repo_slug" on Bitbucket Cloud.
     `start_sha` is GitLab's `diff_refs.start_sha` (the target branch head the diff was made
     against), which a GitLab line position needs besides base and head; None on GitHub.
     """
@@ -243,3 +244,43 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
         if secret:
             text = text.replace(secret, "***")
     return text
+
+
+def post_marked_notes(
+    findings: Sequence[Finding],
+    changed_lines: Mapping[str, Collection[int]],
+    summary: Mapping[str, Any],
+    review_key: str,
+    earlier: Mapping[str, str] | None,
+    post_inline: Callable[[Finding, str], bool],
+    post_summary: Callable[[str], str | None],
+) -> tuple[int, list[Finding], str | None]:
+    """A review as separate notes (GitLab discussions, Bitbucket comments): one per finding on
+    a changed line, then the summary, every body ending with the marker of `review_key`.
+
+    `earlier` (body -> id of the notes carrying this marker, read when a crashed attempt may
+    have posted some) skips what is already there. `post_inline(finding, body)` is False when
+    the host rejected the position: that finding is listed in the summary instead.
+    Returns (inline notes in place, findings listed in the summary only, the summary's id)."""
+    from codeprism.hosts.comments import (  # comments.py renders; base.py holds no markdown
+        SUMMARY_TITLE,
+        marked,
+        render_comment,
+        render_summary,
+        review_marker,
+    )
+
+    earlier = earlier or {}
+    marker = review_marker(review_key)
+    inline, not_inline = place_findings(findings, changed_lines)
+    posted = 0
+    for finding in inline:
+        text = marked(render_comment(finding), marker)
+        if text in earlier or post_inline(finding, text):
+            posted += 1
+        else:
+            not_inline.append(finding)
+    text = marked(render_summary(findings, not_inline, summary), marker)
+    summaries = [i for body, i in earlier.items() if body.startswith(SUMMARY_TITLE)]
+    summary_id = summaries[0] if summaries else post_summary(text)
+    return posted, not_inline, summary_id

@@ -31,18 +31,12 @@ from codeprism.hosts.base import (
     Tally,
     http_attempt,
     http_url,
-    place_findings,
+    post_marked_notes,
     reset_wait_s,
     retry_after_s,
     send,
 )
-from codeprism.hosts.comments import (
-    SUMMARY_TITLE,
-    marked,
-    render_comment,
-    render_summary,
-    review_marker,
-)
+from codeprism.hosts.comments import review_marker
 from codeprism.sources.git import HeadCommit
 
 PER_PAGE = 100  # GitLab's maximum
@@ -171,16 +165,10 @@ class GitLabHost:
         have died part-way), the merge request's discussions are read first, and what that
         attempt posted is not posted again."""
         tally = Tally(self._counter)
-        inline, not_inline = place_findings(findings, changed_lines)
         path = _mr_path(project_id, iid)
-        marker = review_marker(review_key)
-        earlier = self._notes_marked(tally, path, marker) if retry else {}
-        posted = 0
-        for finding in inline:
-            text = marked(render_comment(finding), marker)
-            if text in earlier:
-                posted += 1
-                continue
+        earlier = self._notes_marked(tally, path, review_marker(review_key)) if retry else None
+
+        def post_inline(finding: Finding, text: str) -> bool:
             position = {
                 "position_type": "text",
                 "base_sha": info.base_sha,
@@ -195,17 +183,19 @@ class GitLabHost:
                 self._request(
                     tally, "POST", f"{path}/discussions", json={"body": text, "position": position}
                 )
-                posted += 1
             except HostError as exc:
                 if exc.status != 400:
                     raise
-                not_inline.append(finding)
-        text = marked(render_summary(findings, not_inline, summary), marker)
-        summaries = [i for body, i in earlier.items() if body.startswith(SUMMARY_TITLE)]
-        summary_id = summaries[0] if summaries else None
-        if summary_id is None:
+                return False
+            return True
+
+        def post_summary(text: str) -> str | None:
             note = self._json(tally, "POST", f"{path}/notes", json={"body": text})
-            summary_id = str(note["id"]) if note.get("id") is not None else None
+            return str(note["id"]) if note.get("id") is not None else None
+
+        posted, not_inline, summary_id = post_marked_notes(
+            findings, changed_lines, summary, review_key, earlier, post_inline, post_summary
+        )
         return Published(
             comments=posted,
             summary_only=len(not_inline),

@@ -33,6 +33,7 @@ from codeprism.analysis import AnalysisConfig
 from codeprism.errors import CodeprismError
 from codeprism.findings import Finding
 from codeprism.hosts.base import HostError, PullRequestInfo, RateLimited
+from codeprism.hosts.bitbucket import BitbucketHost
 from codeprism.hosts.github import GitHubHost
 from codeprism.hosts.gitlab import GitLabHost
 from codeprism.llm.config import ModelConfig
@@ -125,6 +126,7 @@ def _head_files(
 class Hosts:
     github: GitHubHost | None = None
     gitlab: GitLabHost | None = None
+    bitbucket: BitbucketHost | None = None
 
 
 @dataclass
@@ -197,6 +199,8 @@ class ReviewPipeline:
             if target.project_id is None:
                 raise _NotReviewable("the merge request event names no project id")
             return self._gitlab().merge_request(target.project_id, target.pr_number)
+        if target.provider == "bitbucket":  # hooks carry short hashes: read the full ones
+            return self._bitbucket().pull_request(target.repo, target.pr_number)
         github = self._github()
         if target.head_sha is None:  # a comment command: the event does not carry the head
             return github.pull_request(target.repo, target.pr_number, target.installation_id)
@@ -237,6 +241,8 @@ class ReviewPipeline:
         if target.provider == "gitlab":
             assert target.project_id is not None
             return self._gitlab().merge_request_diff(target.project_id, target.pr_number)
+        if target.provider == "bitbucket":
+            return self._bitbucket().pull_diff(target.repo, target.pr_number)
         return self._github().pull_diff(target.repo, target.pr_number, target.installation_id)
 
     def _static(
@@ -267,6 +273,8 @@ class ReviewPipeline:
         """A commit of the pull request's repository, fetched with this review's token."""
         if target.provider == "gitlab":
             return self._gitlab().head_commit(target.repo, sha)
+        if target.provider == "bitbucket":
+            return self._bitbucket().head_commit(target.repo, sha)
         return self._github().head_commit(target.repo, target.installation_id, sha)
 
     def _llm(
@@ -304,6 +312,16 @@ class ReviewPipeline:
                 review_key=key,
                 retry=retry,
             )
+        elif target.provider == "bitbucket":
+            published = self._bitbucket().publish(
+                target.repo,
+                info.number,
+                findings,
+                outcome.changed_lines,
+                summary,
+                review_key=key,
+                retry=retry,
+            )
         else:
             github = self._github()
             published = github.publish(
@@ -328,6 +346,11 @@ class ReviewPipeline:
         if self.hosts.gitlab is None:
             raise _NotReviewable("no GitLab credentials are configured")
         return self.hosts.gitlab
+
+    def _bitbucket(self) -> BitbucketHost:
+        if self.hosts.bitbucket is None:
+            raise _NotReviewable("no Bitbucket credentials are configured")
+        return self.hosts.bitbucket
 
     @staticmethod
     def _failed(

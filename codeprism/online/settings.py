@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
 from codeprism.errors import ConfigError
+from codeprism.hosts.bitbucket import BitbucketAuth
 from codeprism.hosts.github import GitHubAuth
 from codeprism.hosts.gitlab import GitLabAuth
 
@@ -33,6 +34,11 @@ ENVIRONMENT = {
     "CODEPRISM_GITLAB_TOKEN": "gitlab_token",
     "CODEPRISM_GITLAB_API_URL": "gitlab_api_url",
     "CODEPRISM_GITLAB_GIT_URL": "gitlab_git_url",
+    "CODEPRISM_BITBUCKET_WEBHOOK_SECRET": "bitbucket_webhook_secret",
+    "CODEPRISM_BITBUCKET_TOKEN": "bitbucket_token",
+    "CODEPRISM_BITBUCKET_USERNAME": "bitbucket_username",
+    "CODEPRISM_BITBUCKET_API_URL": "bitbucket_api_url",
+    "CODEPRISM_BITBUCKET_GIT_URL": "bitbucket_git_url",
 }
 SECRETS_FILE_VARIABLE = "CODEPRISM_SECRETS_FILE"
 
@@ -55,6 +61,11 @@ class Secrets(BaseModel):
     gitlab_token: SecretStr | None = None
     gitlab_api_url: str = "https://gitlab.com/api/v4"
     gitlab_git_url: str | None = None
+    bitbucket_webhook_secret: SecretStr | None = None  # the webhook's secret (HMAC-SHA256)
+    bitbucket_token: SecretStr | None = None  # an access token, or with a username an app password
+    bitbucket_username: str | None = None
+    bitbucket_api_url: str = "https://api.bitbucket.org/2.0"
+    bitbucket_git_url: str | None = None  # None: https://bitbucket.org
 
     def github_auth(self) -> GitHubAuth | None:
         """GitHub App auth when an app id is set, else a personal token; None: no GitHub."""
@@ -84,6 +95,16 @@ class Secrets(BaseModel):
             return None
         return GitLabAuth(
             api_url=self.gitlab_api_url, git_url=self.gitlab_git_url, token=self.gitlab_token
+        )
+
+    def bitbucket_auth(self) -> BitbucketAuth | None:
+        if self.bitbucket_token is None:
+            return None
+        return BitbucketAuth(
+            api_url=self.bitbucket_api_url,
+            git_url=self.bitbucket_git_url,
+            token=self.bitbucket_token,
+            username=self.bitbucket_username,
         )
 
 

@@ -1,10 +1,11 @@
 """Which webhook events start a review, and of what.
 
-`classify_github` and `classify_gitlab` turn an (event name, parsed JSON body) pair into a
-`Decision`. They never raise: the body comes from the network, so a payload that is not an
-object, or lacks a field a review needs, is a `Decision("invalid", reason)` the ingress can
-record and answer, not a KeyError. Events that are well-formed but not ours (pushes, check
-suites, installations, closed pull requests) are "ignore" with a reason saying why.
+`classify_github`, `classify_gitlab` and `classify_bitbucket` turn an (event name, parsed
+JSON body) pair into a `Decision`. They never raise: the body comes from the network, so a
+payload that is not an object, or lacks a field a review needs, is a
+`Decision("invalid", reason)` the ingress can record and answer, not a KeyError. Events that
+are well-formed but not ours (pushes, check suites, installations, closed pull requests) are
+"ignore" with a reason saying why.
 
 Field values that later end up in host API paths (repository names, commit SHAs) are
 checked against their documented shapes here, so nothing downstream builds a URL from an
@@ -36,6 +37,12 @@ from codeprism.webhooks._fields import (
 
 GITHUB_REVIEW_ACTIONS = frozenset({"opened", "reopened", "synchronize", "ready_for_review"})
 GITLAB_REVIEW_ACTIONS = frozenset({"open", "reopen"})
+BITBUCKET_REVIEW_EVENTS = frozenset({"pullrequest:created", "pullrequest:updated"})
+BITBUCKET_STATES = frozenset({"OPEN", "MERGED", "DECLINED", "SUPERSEDED"})
+# workspace/repo_slug; neither starts with a dot, so "." and ".." never reach a URL path
+_BITBUCKET_REPO = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*/[A-Za-z0-9_-][A-Za-z0-9_.-]*")
+_BITBUCKET_HASH = re.compile(r"[0-9a-fA-F]{7,64}")  # webhooks send 12 of the 40 digits
+_FULL_HASH = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
 _GITHUB_REPO = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 _GITLAB_PROJECT = re.compile(r"[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)+")
 # GitHub's owner/name is at most 140 characters, a GitLab path with 20 levels of subgroups
@@ -71,8 +78,9 @@ class ReviewTarget(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    provider: Literal["github", "gitlab", "api"]
-    # GitHub "owner/name", GitLab path_with_namespace, api: any label
+    provider: Literal["github", "gitlab", "bitbucket", "api"]
+    # GitHub "owner/name", GitLab path_with_namespace, Bitbucket "workspace/repo_slug",
+    # api: any label
     repo: Annotated[_Text, Field(max_length=MAX_NAME)]
     pr_number: _Id | None
     head_sha: _Text | None
@@ -82,7 +90,7 @@ class ReviewTarget(BaseModel):
     title: _Text = ""
     draft: bool = False
     trigger: Literal["event", "command", "api"] = "event"
-    author: _Name | None = None  # GitHub login / GitLab username
+    author: _Name | None = None  # GitHub login / GitLab username / Bitbucket nickname
     labels: tuple[_Name, ...] = Field(default=(), max_length=MAX_LABELS)
     source_branch: _Name | None = None  # the pull request's head branch
     target_branch: _Name | None = None  # the branch it would merge into
@@ -157,6 +165,103 @@ def classify_gitlab(event: str, payload: object, options: TriggerOptions) -> Dec
         return Decision("invalid", str(exc))
     except ValidationError as exc:  # a field the checks above let through: still not ours
         return Decision("invalid", bad_fields(exc))
+
+
+def classify_bitbucket(event: str, payload: object, options: TriggerOptions) -> Decision:
+    """Decide on a Bitbucket Cloud event (`X-Event-Key`, e.g. "pullrequest:created").
+
+    Bitbucket names commits by 12 of their 40 hex digits: a full hash is kept as the head,
+    a short one leaves `head_sha` None and the orchestrator reads the pull request's full
+    head from the REST API. `pullrequest:updated` is sent for a new push and for a title or
+    reviewer change alike, and the hook does not say which: each one queues a review."""
+    if not event:
+        return Decision("invalid", "missing event name (X-Event-Key)")
+    if not isinstance(payload, Mapping):
+        return Decision("invalid", f"payload is not a JSON object but {_json_type(payload)}")
+    try:
+        if event in BITBUCKET_REVIEW_EVENTS:
+            return _bitbucket_pull_request(event, payload, options)
+        if event == "pullrequest:comment_created":
+            return _bitbucket_comment(payload, options)
+        return Decision("ignore", f"event {_shown(event)} does not start a review")
+    except Malformed as exc:
+        return Decision("invalid", str(exc))
+    except ValidationError as exc:  # a field the checks above let through: still not ours
+        return Decision("invalid", bad_fields(exc))
+
+
+def _bitbucket_pull_request(
+    event: str, payload: Mapping[str, Any], options: TriggerOptions
+) -> Decision:
+    pr = get_mapping(payload, "pullrequest")
+    state = _bitbucket_state(pr)
+    if state != "OPEN":
+        return Decision("ignore", f"{event} of a {state} pull request does not start a review")
+    source = get_mapping(pr, "source", "pullrequest.source")
+    destination = get_mapping(pr, "destination", "pullrequest.destination")
+    head = _bitbucket_hash(source, "pullrequest.source")
+    _bitbucket_hash(destination, "pullrequest.destination")  # shape only; the REST API's counts
+    draft = get_bool(pr, "draft", "pullrequest.draft")
+    target = ReviewTarget(
+        provider="bitbucket",
+        repo=_bitbucket_repo(payload),
+        pr_number=get_int(pr, "id", "pullrequest.id"),
+        head_sha=head if _FULL_HASH.fullmatch(head) else None,
+        base_sha=None,  # the destination's head, not the merge base: the orchestrator reads it
+        title=_text(pr.get("title")),
+        draft=draft,
+        author=_name_at(pr, "author", "nickname") or _name_at(pr, "author", "display_name"),
+        source_branch=_name_at(source, "branch", "name"),
+        target_branch=_name_at(destination, "branch", "name"),
+    )
+    if draft and not options.review_drafts:
+        return Decision("ignore", "draft pull request (drafts are not reviewed)")
+    return Decision("review", event, target)
+
+
+def _bitbucket_comment(payload: Mapping[str, Any], options: TriggerOptions) -> Decision:
+    comment = get_mapping(payload, "comment")
+    content = comment.get("content")
+    raw = content.get("raw") if isinstance(content, Mapping) else None
+    if not _is_command(raw, options.command):
+        return Decision("ignore", f"comment on a pull request without {options.command!r}")
+    pr = get_mapping(payload, "pullrequest")
+    state = _bitbucket_state(pr)
+    if state != "OPEN":
+        return Decision("ignore", f"comment on a {state} pull request")
+    target = ReviewTarget(
+        provider="bitbucket",
+        repo=_bitbucket_repo(payload),
+        pr_number=get_int(pr, "id", "pullrequest.id"),
+        head_sha=None,  # the orchestrator fetches the pull request's head
+        base_sha=None,
+        title=_text(pr.get("title")),
+        trigger="command",
+    )
+    return Decision("review", f"{options.command} comment", target)
+
+
+def _bitbucket_state(pr: Mapping[str, Any]) -> str:
+    state = get_str(pr, "state", "pullrequest.state")
+    if state not in BITBUCKET_STATES:
+        raise Malformed("pullrequest.state is not one of OPEN, MERGED, DECLINED, SUPERSEDED")
+    return state
+
+
+def _bitbucket_hash(end: Mapping[str, Any], where: str) -> str:
+    commit = get_mapping(end, "commit", f"{where}.commit")
+    value = get_str(commit, "hash", f"{where}.commit.hash")
+    if not _BITBUCKET_HASH.fullmatch(value):
+        raise Malformed(f"{where}.commit.hash is not a commit hash")
+    return value.lower()
+
+
+def _bitbucket_repo(payload: Mapping[str, Any]) -> str:
+    repository = get_mapping(payload, "repository")
+    full_name = get_str(repository, "full_name", "repository.full_name")
+    if not is_repo_name("bitbucket", full_name):
+        raise Malformed("repository.full_name is not workspace/repository")
+    return full_name
 
 
 def _github_pull_request(payload: Mapping[str, Any], options: TriggerOptions) -> Decision:
@@ -309,8 +414,10 @@ def _github_repo(payload: Mapping[str, Any]) -> str:
 
 
 def is_repo_name(provider: str, name: str) -> bool:
-    """Whether `name` has the shape of a GitHub "owner/name" or a GitLab project path."""
-    pattern = {"github": _GITHUB_REPO, "gitlab": _GITLAB_PROJECT}.get(provider)
+    """Whether `name` has the shape of a GitHub "owner/name", a GitLab project path or a
+    Bitbucket "workspace/repo_slug"."""
+    patterns = {"github": _GITHUB_REPO, "gitlab": _GITLAB_PROJECT, "bitbucket": _BITBUCKET_REPO}
+    pattern = patterns.get(provider)
     return pattern is not None and len(name) <= MAX_NAME and pattern.fullmatch(name) is not None
 
 

@@ -3,9 +3,11 @@
 GitHub signs the raw body with HMAC-SHA256 and sends `X-Hub-Signature-256: sha256=<hex>`.
 Only that header counts: the legacy `X-Hub-Signature` (HMAC-SHA1) is never accepted, so a
 caller that only has SHA-1 cannot get in by downgrading. GitLab sends the configured secret
-itself in `X-Gitlab-Token`. Every comparison is constant-time, so response timing tells an
-attacker nothing about how much of a guess was right. An empty configured secret verifies
-nothing: a deployment without a secret must refuse every request, not accept every one.
+itself in `X-Gitlab-Token`. Bitbucket Cloud signs like GitHub, but in `X-Hub-Signature`
+(`sha256=<hex>`, HMAC-SHA256 of the raw body) when the webhook has a secret. Every comparison
+is constant-time, so response timing tells an attacker nothing about how much of a guess was
+right. An empty configured secret verifies nothing: a deployment without a secret must refuse
+every request, not accept every one.
 """
 
 from __future__ import annotations
@@ -34,6 +36,17 @@ def verify_github(secret: bytes, body: bytes, header: str | None) -> bool:
         return False
     expected = hmac.new(secret, body, hashlib.sha256).digest()
     return hmac.compare_digest(bytes.fromhex(given_hex), expected)
+
+
+def bitbucket_signature(secret: bytes, body: bytes) -> str:
+    """The `X-Hub-Signature` value Bitbucket Cloud sends for `body` signed with `secret`."""
+    return github_signature(secret, body)
+
+
+def verify_bitbucket(secret: bytes, body: bytes, header: str | None) -> bool:
+    """True only when the `X-Hub-Signature` header is `sha256=<64 hex>` and matches (the
+    same check as GitHub's: constant-time, never raises, an empty secret verifies nothing)."""
+    return verify_github(secret, body, header)
 
 
 def verify_gitlab(secret: str, token: str | None) -> bool:

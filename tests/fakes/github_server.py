@@ -642,36 +642,7 @@ class FakeGitHub:
         if not self._git_credential_ok(request.headers.get("authorization", "")):
             return Reply(401, b"Unauthorized", {"WWW-Authenticate": 'Basic realm="GitHub"'})
         assert self.git_root is not None
-        env = {
-            "GIT_PROJECT_ROOT": str(self.git_root),
-            "GIT_HTTP_EXPORT_ALL": "1",
-            "PATH_INFO": path_info,
-            "QUERY_STRING": urlencode({k: v[0] for k, v in request.query.items()}),
-            "REQUEST_METHOD": request.method,
-            "CONTENT_TYPE": request.headers.get("content-type", ""),
-            "CONTENT_LENGTH": str(len(request.body)),
-            "REMOTE_ADDR": "127.0.0.1",
-            "GIT_PROTOCOL": request.headers.get("git-protocol", ""),
-            "HTTP_CONTENT_ENCODING": request.headers.get("content-encoding", ""),
-            "PATH": "/usr/local/bin:/usr/bin:/bin",
-        }
-        done = subprocess.run(
-            ["git", "-c", "uploadpack.allowFilter=true", "http-backend"],
-            input=request.body,
-            env=env,
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
-        head, _, body = done.stdout.partition(b"\r\n\r\n")
-        status, headers = 200, {}
-        for line in head.decode("latin-1").split("\r\n"):
-            name, _, value = line.partition(":")
-            if name.lower() == "status":
-                status = int(value.strip().split()[0])
-            elif name:
-                headers[name] = value.strip()
-        return Reply(status, body, headers)
+        return git_http_backend(self.git_root, request, path_info)
 
     def _git_credential_ok(self, authorization: str) -> bool:
         """GitHub takes a personal token or a live installation token as the password of
@@ -717,6 +688,41 @@ def _check_run_problem(data: dict[str, Any]) -> str | None:
         if annotation["annotation_level"] not in ("notice", "warning", "failure"):
             return f"Invalid annotation_level: {annotation['annotation_level']}"
     return None
+
+
+def git_http_backend(git_root: Path, request: RecordedRequest, path_info: str) -> Reply:
+    """Answer a git smart-HTTP request for a repository under `git_root` with `git
+    http-backend` (credentials are the caller's to check first)."""
+    env = {
+        "GIT_PROJECT_ROOT": str(git_root),
+        "GIT_HTTP_EXPORT_ALL": "1",
+        "PATH_INFO": path_info,
+        "QUERY_STRING": urlencode({k: v[0] for k, v in request.query.items()}),
+        "REQUEST_METHOD": request.method,
+        "CONTENT_TYPE": request.headers.get("content-type", ""),
+        "CONTENT_LENGTH": str(len(request.body)),
+        "REMOTE_ADDR": "127.0.0.1",
+        "GIT_PROTOCOL": request.headers.get("git-protocol", ""),
+        "HTTP_CONTENT_ENCODING": request.headers.get("content-encoding", ""),
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+    }
+    done = subprocess.run(
+        ["git", "-c", "uploadpack.allowFilter=true", "http-backend"],
+        input=request.body,
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    head, _, body = done.stdout.partition(b"\r\n\r\n")
+    status, headers = 200, {}
+    for line in head.decode("latin-1").split("\r\n"):
+        name, _, value = line.partition(":")
+        if name.lower() == "status":
+            status = int(value.strip().split()[0])
+        elif name:
+            headers[name] = value.strip()
+    return Reply(status, body, headers)
 
 
 def diff_sides(diff: bytes) -> dict[str, dict[str, set[int]]]:
