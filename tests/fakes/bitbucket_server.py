@@ -301,4 +301,4 @@ class FakeBitbucket:
             user, _, password = base64.b64decode(encoded).decode().partition(":")
         except ValueError:
             return False
-        return scheme == "Basic" and user == "x-token-auth" and password == self.token
+        return scheme.lower() == "basic" and user == "x-token-auth" and password == self.token

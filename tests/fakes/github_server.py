@@ -654,7 +654,7 @@ class FakeGitHub:
             user, _, password = base64.b64decode(encoded).decode().partition(":")
         except ValueError:
             return False
-        if scheme != "Basic" or user != "x-access-token":
+        if scheme.lower() != "basic" or user != "x-access-token":
             return False
         installation = self.installation_tokens.get(password)
         if installation is not None:
