@@ -30,7 +30,9 @@ from ray.serve import Application, Deployment
 from ray.serve.handle import DeploymentHandle
 
 from codeprism.analysis import AnalysisConfig
+from codeprism.hosts.azure import AzureHost
 from codeprism.hosts.bitbucket import BitbucketHost
+from codeprism.hosts.bitbucket_dc import BitbucketDCHost
 from codeprism.hosts.github import GitHubHost
 from codeprism.hosts.gitlab import GitLabHost
 from codeprism.llm.config import load_model_config
@@ -49,12 +51,14 @@ from codeprism.online.settings import Secrets, load_secrets
 from codeprism.settings.model import Settings
 from codeprism.sources.git import HeadCommit
 from codeprism.warehouse import Warehouse
+from codeprism.webhooks.azure import SECRET_HEADER, azure_delivery, classify_azure, verify_azure
 from codeprism.webhooks.events import (
     Decision,
     ReviewTarget,
     TriggerOptions,
     bad_fields,
     classify_bitbucket,
+    classify_bitbucket_dc,
     classify_github,
     classify_gitlab,
     is_repo_name,
@@ -270,6 +274,54 @@ class Ingress:
         delivery = request.headers.get("x-request-uuid")
         return self._accept("bitbucket", delivery, event, decision)
 
+    @api.post("/webhooks/bitbucket-dc")
+    async def bitbucket_dc(self, request: Request) -> Response:
+        """Bitbucket Data Center / Server: `X-Event-Key` ("pr:opened"), `X-Hub-Signature`
+        (`sha256=`, HMAC-SHA256 of the body, as Cloud signs: this endpoint requires a secret),
+        `X-Request-Id` (the delivery)."""
+        provider = "bitbucket-dc"
+        event = request.headers.get("x-event-key", "")
+        secret = self.secrets.bitbucket_dc_webhook_secret
+        body = await self._body(request, provider, event)
+        if isinstance(body, Response):
+            return body
+        signature = request.headers.get("x-hub-signature")
+        if secret is None or not verify_bitbucket(
+            secret.get_secret_value().encode(), body, signature
+        ):
+            return self._reject(provider, event, 401, "unauthorized", "bad or missing signature")
+        parsed, payload = self._json(body)
+        if not parsed:
+            why = f"the body is not JSON: {payload}"
+            return self._reject(provider, event, 400, "bad_json", why)
+        decision = self._classified(event, classify_bitbucket_dc, event, payload, self.triggers)
+        return self._accept(provider, request.headers.get("x-request-id"), event, decision)
+
+    @api.post("/webhooks/azure")
+    async def azure(self, request: Request) -> Response:
+        """Azure DevOps service hooks (Web Hooks): unsigned, so the subscription must send
+        the configured Basic credentials or the shared secret in `X-Codeprism-Secret`. The
+        event is the body's `eventType`; the delivery id its `id` (kept on a resend)."""
+        s = self.secrets
+        body = await self._body(request, "azure", "")
+        if isinstance(body, Response):
+            return body
+        if not verify_azure(
+            s.azure_webhook_username,
+            s.azure_webhook_password.get_secret_value() if s.azure_webhook_password else None,
+            s.azure_webhook_secret.get_secret_value() if s.azure_webhook_secret else None,
+            request.headers.get("authorization"),
+            request.headers.get(SECRET_HEADER),
+        ):
+            return self._reject("azure", "", 401, "unauthorized", "bad or missing credentials")
+        parsed, payload = self._json(body)
+        if not parsed:
+            return self._reject("azure", "", 400, "bad_json", f"the body is not JSON: {payload}")
+        raw_event = payload.get("eventType") if isinstance(payload, dict) else None
+        event = raw_event if isinstance(raw_event, str) else ""
+        decision = self._classified(event, classify_azure, payload, self.triggers)
+        return self._accept("azure", azure_delivery(payload), event, decision)
+
     @api.post("/v1/reviews")
     async def create_review(self, request: Request) -> Response:
         if not self._authorised(request):
@@ -411,12 +463,20 @@ class ReviewOrchestrator:
 
         github_auth, gitlab_auth = secrets.github_auth(), secrets.gitlab_auth()
         bitbucket_auth = secrets.bitbucket_auth()
+        azure_auth = secrets.azure_auth()
+        bitbucket_dc_auth = secrets.bitbucket_dc_auth()
         hosts = Hosts(
             github=GitHubHost(github_auth, on_event=counted("github")) if github_auth else None,
             gitlab=GitLabHost(gitlab_auth, on_event=counted("gitlab")) if gitlab_auth else None,
+            azure=AzureHost(azure_auth, on_event=counted("azure")) if azure_auth else None,
             bitbucket=(
                 BitbucketHost(bitbucket_auth, on_event=counted("bitbucket"))
                 if bitbucket_auth
+                else None
+            ),
+            bitbucket_dc=(
+                BitbucketDCHost(bitbucket_dc_auth, on_event=counted("bitbucket_dc"))
+                if bitbucket_dc_auth
                 else None
             ),
         )

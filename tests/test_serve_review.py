@@ -32,6 +32,8 @@ from codeprism.review.diff import parse_diff
 from codeprism.warehouse import Warehouse
 from codeprism.webhooks.signature import bitbucket_signature, github_signature
 from serve_apps.review import ReviewAppArgs, build_review_app
+from tests.fakes.azure_server import FakeAzure
+from tests.fakes.bitbucket_dc_server import FakeBitbucketDC
 from tests.fakes.bitbucket_server import FakeBitbucket
 from tests.fakes.git_repos import Upstream
 from tests.fakes.github_server import FakeGitHub, RecordedRequest, Reply
@@ -39,6 +41,7 @@ from tests.fakes.gitlab_server import FakeGitLab
 from tests.fakes.net import wait_for_http
 from tests.test_hosts_github import key_pair
 from tests.test_pull_request_head import PullRequest
+from tests.test_webhook_azure import pull_request_event as azure_event
 from tests.test_webhook_bitbucket import pull_request_event
 from tests.test_webhook_events import FIXTURES, GITHUB_EXPECTED, GITLAB_EXPECTED
 
@@ -46,6 +49,10 @@ SECRET = "It's a Secret to Everybody"  # GitHub's documentation example
 GITLAB_TOKEN = "gitlab-webhook-token"
 BITBUCKET_SECRET = "bitbucket-webhook-secret"
 BITBUCKET_REPO = "team_name/repo_name"  # as in the payloads of tests/test_webhook_bitbucket.py
+BITBUCKET_DC_SECRET = "bitbucket-dc-webhook-secret"
+BITBUCKET_DC_REPO = "PROJ/repository"  # as in tests/test_webhook_bitbucket_dc.py
+AZURE_USER, AZURE_PASSWORD = "codeprism-hook", "azure-hook-password"
+AZURE_REPO = "Fabrikam/Fabrikam"  # as in the payloads of tests/test_webhook_azure.py
 API_TOKEN = "api-token-for-tests"
 APP_ID = 4242
 FIXTURE_HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"
@@ -152,6 +159,34 @@ def bitbucket(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeBitbucke
 
 
 @pytest.fixture(scope="module")
+def bitbucket_dc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeBitbucketDC]:
+    """Pull request 1 of PROJ/repository on a Bitbucket Data Center fake, served over git
+    by it, whose head adds the module with problems (ADDED)."""
+    root = tmp_path_factory.mktemp("bitbucket-dc-git")
+    upstream = Upstream(root / "PROJ", "repository")
+    base = upstream.commit({"README.md": "demo\n"}, "base")
+    head = upstream.commit({"app/tasks.py": ADDED}, "head")
+    diff = _git(upstream.work, "diff", base, head)
+    with FakeBitbucketDC(git_root=root) as server:
+        server.add_pull_request(BITBUCKET_DC_REPO, 1, head_sha=head, base_sha=base, diff=diff)
+        yield server
+
+
+@pytest.fixture(scope="module")
+def azure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeAzure]:
+    """Pull request 1 of Fabrikam/Fabrikam on an Azure DevOps fake, served over git by it,
+    whose head adds the module with problems (ADDED)."""
+    root = tmp_path_factory.mktemp("azure-git")
+    upstream = Upstream(root / "Fabrikam", "Fabrikam")
+    base = upstream.commit({"README.md": "demo\n"}, "base")
+    head = upstream.commit({"app/tasks.py": ADDED}, "head")
+    diff = _git(upstream.work, "diff", base, head)
+    with FakeAzure(git_root=root) as server:
+        server.add_pull_request(AZURE_REPO, 1, head_sha=head, base_sha=base, diff=diff)
+        yield server
+
+
+@pytest.fixture(scope="module")
 def app(
     serve_port: int,
     llm_url: str,
@@ -159,6 +194,8 @@ def app(
     github: FakeGitHub,
     gitlab: FakeGitLab,
     bitbucket: FakeBitbucket,
+    bitbucket_dc: FakeBitbucketDC,
+    azure: FakeAzure,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[dict[str, Any]]:
     root = tmp_path_factory.mktemp("review-app")
@@ -175,10 +212,18 @@ def app(
                 "github_git_url": f"{github.url}/git",
                 "gitlab_token": gitlab.token,
                 "gitlab_api_url": gitlab.api_url,
+                "azure_webhook_username": AZURE_USER,
+                "azure_webhook_password": AZURE_PASSWORD,
+                "azure_token": azure.token,
+                "azure_api_url": azure.api_url,
                 "bitbucket_webhook_secret": BITBUCKET_SECRET,
                 "bitbucket_token": bitbucket.token,
                 "bitbucket_api_url": bitbucket.api_url,
                 "bitbucket_git_url": bitbucket.git_url,
+                "bitbucket_dc_webhook_secret": BITBUCKET_DC_SECRET,
+                "bitbucket_dc_token": bitbucket_dc.token,
+                "bitbucket_dc_api_url": bitbucket_dc.url,
+                "bitbucket_dc_git_url": bitbucket_dc.git_url,
             }
         )
     )
@@ -763,3 +808,126 @@ def test_a_bitbucket_pull_request_gets_one_review_and_forgeries_get_401(
 def bitbucket_diff(bitbucket: FakeBitbucket) -> bytes:
     diff: bytes = bitbucket.pull_requests[(BITBUCKET_REPO, 12)]["diff"]
     return diff
+
+
+# -- Bitbucket Data Center ---------------------------------------------------------------------
+
+
+def post_bitbucket_dc(
+    base: str, event: str, body: bytes, delivery: str, signature: str | None
+) -> requests.Response:
+    headers = {"X-Event-Key": event, "X-Request-Id": delivery, "Content-Type": "application/json"}
+    if signature is not None:
+        headers["X-Hub-Signature"] = signature
+    return requests.post(f"{base}/webhooks/bitbucket-dc", data=body, headers=headers, timeout=30)
+
+
+def test_a_bitbucket_dc_pull_request_gets_one_review_and_forgeries_get_401(
+    app: dict[str, Any], bitbucket_dc: FakeBitbucketDC
+) -> None:
+    from tests.test_webhook_bitbucket_dc import pull_request_event as dc_event
+
+    base, stored = app["base"], bitbucket_dc.pull_requests[(BITBUCKET_DC_REPO, 1)]
+    payload = dc_event()
+    payload["pullRequest"]["fromRef"]["latestCommit"] = stored["head_sha"]
+    payload["pullRequest"]["toRef"]["latestCommit"] = stored["base_sha"]
+    body = json.dumps(payload).encode()
+    secret = BITBUCKET_DC_SECRET.encode()
+    event, delivery = "pr:opened", str(uuid.uuid4())
+    forged = bitbucket_signature(b"not-the-secret", body)
+    assert post_bitbucket_dc(base, event, body, str(uuid.uuid4()), forged).status_code == 401
+    assert post_bitbucket_dc(base, event, body, str(uuid.uuid4()), None).status_code == 401
+    template = json.dumps(dc_event(state="OPEN|MERGED|DECLINED")).encode()
+    signed_template = bitbucket_signature(secret, template)
+    refused = post_bitbucket_dc(base, event, template, str(uuid.uuid4()), signed_template)
+    assert refused.status_code == 400, refused.text
+    not_json = b"{not json"
+    refused = post_bitbucket_dc(
+        base, event, not_json, str(uuid.uuid4()), bitbucket_signature(secret, not_json)
+    )
+    assert refused.status_code == 400, refused.text
+
+    signed = bitbucket_signature(secret, body)
+    accepted = post_bitbucket_dc(base, event, body, delivery, signed)
+    assert accepted.status_code == 202, accepted.text
+    assert accepted.json()["outcome"] == "queued"
+
+    def summaries() -> list[dict[str, Any]]:
+        return [c for c in bitbucket_dc.comments(BITBUCKET_DC_REPO, 1) if not c.get("anchor")]
+
+    deadline = time.monotonic() + 600
+    while not summaries() and time.monotonic() < deadline:
+        time.sleep(1)
+    again = post_bitbucket_dc(base, event, body, delivery, signed)  # a redelivery
+    assert again.status_code == 202 and again.json()["outcome"] == "duplicate"
+    time.sleep(3)  # a second review, if any, would land now
+    comments = bitbucket_dc.comments(BITBUCKET_DC_REPO, 1)
+    [summary] = [c for c in comments if not c.get("anchor")]
+    assert summary["text"].startswith("## codeprism review")
+    anchors = [c["anchor"] for c in comments if c.get("anchor")]
+    assert anchors, "static findings on added lines must be posted inline"
+    changed = {f.path: f.changed_lines for f in parse_diff(stored["diff"])}
+    for anchor in anchors:
+        assert anchor["line"] in changed[anchor["path"]] and anchor["lineType"] == "ADDED"
+    posts = [r for r in bitbucket_dc.find("POST") if r.path.endswith("/pull-requests/1/comments")]
+    assert len(posts) == len(comments)
+    # the pull request was read from the REST API and its head fetched over git
+    assert bitbucket_dc.find("GET", "/projects/PROJ/repos/repository/pull-requests/1")
+    assert any(r.path.startswith("/scm/PROJ/repository.git") for r in bitbucket_dc.requests)
+
+
+# -- Azure DevOps ------------------------------------------------------------------------------
+
+
+def post_azure(base: str, body: bytes, auth: tuple[str, str] | None) -> requests.Response:
+    headers = {"Content-Type": "application/json"}
+    return requests.post(
+        f"{base}/webhooks/azure", data=body, headers=headers, auth=auth, timeout=30
+    )
+
+
+def test_an_azure_pull_request_gets_one_review_and_bad_credentials_get_401(
+    app: dict[str, Any], azure: FakeAzure
+) -> None:
+    base = app["base"]
+    head = azure.pull_requests[(AZURE_REPO, 1)]["head_sha"]
+    event = azure_event(lastMergeSourceCommit={"commitId": head})
+    event["id"] = str(uuid.uuid4())
+    body = json.dumps(event).encode()
+    good = (AZURE_USER, AZURE_PASSWORD)
+    assert post_azure(base, body, None).status_code == 401
+    assert post_azure(base, body, (AZURE_USER, "wrong")).status_code == 401
+    assert post_azure(base, body, ("someone", AZURE_PASSWORD)).status_code == 401
+    assert azure.requests == []  # nothing reached the host
+    bad = post_azure(base, json.dumps(azure_event(status="weird")).encode(), good)
+    assert bad.status_code == 400, bad.text
+    assert post_azure(base, b"{not json", good).status_code == 400
+    assert post_azure(base, b"[]", good).status_code == 400
+
+    accepted = post_azure(base, body, good)
+    assert accepted.status_code == 202, accepted.text
+    assert accepted.json()["outcome"] == "queued"
+
+    def summaries() -> list[dict[str, Any]]:
+        return [t for t in azure.threads(AZURE_REPO, 1) if not t.get("threadContext")]
+
+    deadline = time.monotonic() + 600
+    while not summaries() and time.monotonic() < deadline:
+        time.sleep(1)
+    again = post_azure(base, body, good)  # a resend keeps the notification id
+    assert again.status_code == 202 and again.json()["outcome"] == "duplicate"
+    time.sleep(3)  # a second review, if any, would land now
+    threads = azure.threads(AZURE_REPO, 1)
+    [summary] = [t for t in threads if not t.get("threadContext")]
+    assert summary["comments"][0]["content"].startswith("## codeprism review")
+    contexts = [t["threadContext"] for t in threads if t.get("threadContext")]
+    assert contexts, "static findings on added lines must be posted inline"
+    stored_diff: bytes = azure.pull_requests[(AZURE_REPO, 1)]["diff"]
+    changed = {f.path: f.changed_lines for f in parse_diff(stored_diff)}
+    for context in contexts:
+        path = context["filePath"].removeprefix("/")
+        assert context["rightFileStart"]["line"] in changed[path]
+    posts = [r for r in azure.find("POST") if r.path.endswith("/pullRequests/1/threads")]
+    assert len(posts) == len(threads)
+    # the diff came from git: both commits were fetched over git from the fake
+    assert any("/_git/Fabrikam" in r.path for r in azure.requests)

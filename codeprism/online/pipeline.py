@@ -32,8 +32,10 @@ from typing import Any, Literal
 from codeprism.analysis import AnalysisConfig
 from codeprism.errors import CodeprismError
 from codeprism.findings import Finding
+from codeprism.hosts.azure import AzureHost
 from codeprism.hosts.base import HostError, PullRequestInfo, RateLimited
 from codeprism.hosts.bitbucket import BitbucketHost
+from codeprism.hosts.bitbucket_dc import BitbucketDCHost
 from codeprism.hosts.github import GitHubHost
 from codeprism.hosts.gitlab import GitLabHost
 from codeprism.llm.config import ModelConfig
@@ -56,6 +58,7 @@ from codeprism.webhooks.events import ReviewTarget
 from codeprism.webhooks.inbox import ClaimedReview
 
 log = logging.getLogger(__name__)
+_BITBUCKETS = frozenset({"bitbucket", "bitbucket-dc"})  # Cloud and Data Center
 
 Status = Literal["done", "failed", "superseded"]
 
@@ -126,7 +129,9 @@ def _head_files(
 class Hosts:
     github: GitHubHost | None = None
     gitlab: GitLabHost | None = None
+    azure: AzureHost | None = None
     bitbucket: BitbucketHost | None = None
+    bitbucket_dc: BitbucketDCHost | None = None
 
 
 @dataclass
@@ -199,8 +204,10 @@ class ReviewPipeline:
             if target.project_id is None:
                 raise _NotReviewable("the merge request event names no project id")
             return self._gitlab().merge_request(target.project_id, target.pr_number)
-        if target.provider == "bitbucket":  # hooks carry short hashes: read the full ones
-            return self._bitbucket().pull_request(target.repo, target.pr_number)
+        if target.provider == "azure":  # the base is the last iteration's merge base
+            return self._azure().pull_request(target.repo, target.pr_number)
+        if target.provider in _BITBUCKETS:  # Cloud hooks carry short hashes: read full ones
+            return self._bitbucket(target).pull_request(target.repo, target.pr_number)
         github = self._github()
         if target.head_sha is None:  # a comment command: the event does not carry the head
             return github.pull_request(target.repo, target.pr_number, target.installation_id)
@@ -241,8 +248,10 @@ class ReviewPipeline:
         if target.provider == "gitlab":
             assert target.project_id is not None
             return self._gitlab().merge_request_diff(target.project_id, target.pr_number)
-        if target.provider == "bitbucket":
-            return self._bitbucket().pull_diff(target.repo, target.pr_number)
+        if target.provider == "azure":
+            return self._azure().pull_diff(target.repo, target.pr_number)
+        if target.provider in _BITBUCKETS:
+            return self._bitbucket(target).pull_diff(target.repo, target.pr_number)
         return self._github().pull_diff(target.repo, target.pr_number, target.installation_id)
 
     def _static(
@@ -273,8 +282,10 @@ class ReviewPipeline:
         """A commit of the pull request's repository, fetched with this review's token."""
         if target.provider == "gitlab":
             return self._gitlab().head_commit(target.repo, sha)
-        if target.provider == "bitbucket":
-            return self._bitbucket().head_commit(target.repo, sha)
+        if target.provider == "azure":
+            return self._azure().head_commit(target.repo, sha)
+        if target.provider in _BITBUCKETS:
+            return self._bitbucket(target).head_commit(target.repo, sha)
         return self._github().head_commit(target.repo, target.installation_id, sha)
 
     def _llm(
@@ -312,8 +323,18 @@ class ReviewPipeline:
                 review_key=key,
                 retry=retry,
             )
-        elif target.provider == "bitbucket":
-            published = self._bitbucket().publish(
+        elif target.provider == "azure":
+            published = self._azure().publish(
+                target.repo,
+                info.number,
+                findings,
+                outcome.changed_lines,
+                summary,
+                review_key=key,
+                retry=retry,
+            )
+        elif target.provider in _BITBUCKETS:
+            published = self._bitbucket(target).publish(
                 target.repo,
                 info.number,
                 findings,
@@ -347,7 +368,17 @@ class ReviewPipeline:
             raise _NotReviewable("no GitLab credentials are configured")
         return self.hosts.gitlab
 
-    def _bitbucket(self) -> BitbucketHost:
+    def _azure(self) -> AzureHost:
+        if self.hosts.azure is None:
+            raise _NotReviewable("no Azure DevOps credentials are configured")
+        return self.hosts.azure
+
+    def _bitbucket(self, target: ReviewTarget) -> BitbucketHost | BitbucketDCHost:
+        """Bitbucket Cloud's client, or Data Center's: the same calls, the same shapes."""
+        if target.provider == "bitbucket-dc":
+            if self.hosts.bitbucket_dc is None:
+                raise _NotReviewable("no Bitbucket Data Center credentials are configured")
+            return self.hosts.bitbucket_dc
         if self.hosts.bitbucket is None:
             raise _NotReviewable("no Bitbucket credentials are configured")
         return self.hosts.bitbucket

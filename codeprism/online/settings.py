@@ -16,7 +16,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
 from codeprism.errors import ConfigError
+from codeprism.hosts.azure import AzureAuth
 from codeprism.hosts.bitbucket import BitbucketAuth
+from codeprism.hosts.bitbucket_dc import BitbucketDCAuth
 from codeprism.hosts.github import GitHubAuth
 from codeprism.hosts.gitlab import GitLabAuth
 
@@ -34,11 +36,21 @@ ENVIRONMENT = {
     "CODEPRISM_GITLAB_TOKEN": "gitlab_token",
     "CODEPRISM_GITLAB_API_URL": "gitlab_api_url",
     "CODEPRISM_GITLAB_GIT_URL": "gitlab_git_url",
+    "CODEPRISM_AZURE_WEBHOOK_USERNAME": "azure_webhook_username",
+    "CODEPRISM_AZURE_WEBHOOK_PASSWORD": "azure_webhook_password",
+    "CODEPRISM_AZURE_WEBHOOK_SECRET": "azure_webhook_secret",
+    "CODEPRISM_AZURE_TOKEN": "azure_token",
+    "CODEPRISM_AZURE_API_URL": "azure_api_url",
     "CODEPRISM_BITBUCKET_WEBHOOK_SECRET": "bitbucket_webhook_secret",
     "CODEPRISM_BITBUCKET_TOKEN": "bitbucket_token",
     "CODEPRISM_BITBUCKET_USERNAME": "bitbucket_username",
     "CODEPRISM_BITBUCKET_API_URL": "bitbucket_api_url",
     "CODEPRISM_BITBUCKET_GIT_URL": "bitbucket_git_url",
+    "CODEPRISM_BITBUCKET_DC_WEBHOOK_SECRET": "bitbucket_dc_webhook_secret",
+    "CODEPRISM_BITBUCKET_DC_TOKEN": "bitbucket_dc_token",
+    "CODEPRISM_BITBUCKET_DC_API_URL": "bitbucket_dc_api_url",
+    "CODEPRISM_BITBUCKET_DC_GIT_URL": "bitbucket_dc_git_url",
+    "CODEPRISM_BITBUCKET_DC_GIT_USER": "bitbucket_dc_git_user",
 }
 SECRETS_FILE_VARIABLE = "CODEPRISM_SECRETS_FILE"
 
@@ -61,11 +73,22 @@ class Secrets(BaseModel):
     gitlab_token: SecretStr | None = None
     gitlab_api_url: str = "https://gitlab.com/api/v4"
     gitlab_git_url: str | None = None
+    # Azure DevOps service hooks sign nothing: Basic credentials, or a shared secret header
+    azure_webhook_username: str | None = None
+    azure_webhook_password: SecretStr | None = None
+    azure_webhook_secret: SecretStr | None = None  # sent in X-Codeprism-Secret
+    azure_token: SecretStr | None = None  # a personal access token (Code: read & write)
+    azure_api_url: str | None = None  # the organization, e.g. https://dev.azure.com/myorg
     bitbucket_webhook_secret: SecretStr | None = None  # the webhook's secret (HMAC-SHA256)
     bitbucket_token: SecretStr | None = None  # an access token, or with a username an app password
     bitbucket_username: str | None = None
     bitbucket_api_url: str = "https://api.bitbucket.org/2.0"
     bitbucket_git_url: str | None = None  # None: https://bitbucket.org
+    bitbucket_dc_webhook_secret: SecretStr | None = None  # Data Center's webhook secret (HMAC)
+    bitbucket_dc_token: SecretStr | None = None  # an HTTP access token
+    bitbucket_dc_api_url: str | None = None  # the server's base URL (REST under /rest/api/1.0)
+    bitbucket_dc_git_url: str | None = None  # None: {bitbucket_dc_api_url}/scm
+    bitbucket_dc_git_user: str = "x-token-auth"  # set it to a personal token's owner (git)
 
     def github_auth(self) -> GitHubAuth | None:
         """GitHub App auth when an app id is set, else a personal token; None: no GitHub."""
@@ -90,6 +113,14 @@ class Secrets(BaseModel):
             )
         return None
 
+    def azure_auth(self) -> AzureAuth | None:
+        """Azure DevOps needs its organization's URL besides the token."""
+        if self.azure_token is None:
+            return None
+        if self.azure_api_url is None:
+            raise ConfigError("azure_token is set but azure_api_url is not")
+        return AzureAuth(api_url=self.azure_api_url, token=self.azure_token)
+
     def gitlab_auth(self) -> GitLabAuth | None:
         if self.gitlab_token is None:
             return None
@@ -105,6 +136,19 @@ class Secrets(BaseModel):
             git_url=self.bitbucket_git_url,
             token=self.bitbucket_token,
             username=self.bitbucket_username,
+        )
+
+    def bitbucket_dc_auth(self) -> BitbucketDCAuth | None:
+        """Bitbucket Data Center needs its server's URL besides the token."""
+        if self.bitbucket_dc_token is None:
+            return None
+        if self.bitbucket_dc_api_url is None:
+            raise ConfigError("bitbucket_dc_token is set but bitbucket_dc_api_url is not")
+        return BitbucketDCAuth(
+            api_url=self.bitbucket_dc_api_url,
+            git_url=self.bitbucket_dc_git_url,
+            token=self.bitbucket_dc_token,
+            git_user=self.bitbucket_dc_git_user,
         )
 
 

@@ -39,6 +39,11 @@ GITHUB_REVIEW_ACTIONS = frozenset({"opened", "reopened", "synchronize", "ready_f
 GITLAB_REVIEW_ACTIONS = frozenset({"open", "reopen"})
 BITBUCKET_REVIEW_EVENTS = frozenset({"pullrequest:created", "pullrequest:updated"})
 BITBUCKET_STATES = frozenset({"OPEN", "MERGED", "DECLINED", "SUPERSEDED"})
+# Bitbucket Data Center: a push to the source branch is pr:from_ref_updated
+BITBUCKET_DC_REVIEW_EVENTS = frozenset({"pr:opened", "pr:from_ref_updated"})
+BITBUCKET_DC_STATES = frozenset({"OPEN", "MERGED", "DECLINED"})
+# PROJECT_KEY/repo_slug (a personal project's key is ~user)
+_BITBUCKET_DC_REPO = re.compile(r"~?[A-Za-z0-9_-][A-Za-z0-9_.-]*/[A-Za-z0-9_-][A-Za-z0-9_.-]*")
 # workspace/repo_slug; neither starts with a dot, so "." and ".." never reach a URL path
 _BITBUCKET_REPO = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*/[A-Za-z0-9_-][A-Za-z0-9_.-]*")
 _BITBUCKET_HASH = re.compile(r"[0-9a-fA-F]{7,64}")  # webhooks send 12 of the 40 digits
@@ -78,7 +83,7 @@ class ReviewTarget(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    provider: Literal["github", "gitlab", "bitbucket", "api"]
+    provider: Literal["github", "gitlab", "bitbucket", "bitbucket-dc", "azure", "api"]
     # GitHub "owner/name", GitLab path_with_namespace, Bitbucket "workspace/repo_slug",
     # api: any label
     repo: Annotated[_Text, Field(max_length=MAX_NAME)]
@@ -264,6 +269,99 @@ def _bitbucket_repo(payload: Mapping[str, Any]) -> str:
     return full_name
 
 
+def classify_bitbucket_dc(event: str, payload: object, options: TriggerOptions) -> Decision:
+    """Decide on a Bitbucket Data Center / Server event (`X-Event-Key`, e.g. "pr:opened").
+
+    `pr:opened` and `pr:from_ref_updated` (a push to the source branch) start a review of
+    `pullRequest.fromRef.latestCommit`, a full hash; `pr:comment:added` with the review
+    command starts one of the current head. The repository is the target's
+    (`toRef.repository`), named "PROJECT_KEY/repo_slug"; `diagnostics:ping` (the webhook's
+    "Test connection") is a ping."""
+    if not event:
+        return Decision("invalid", "missing event name (X-Event-Key)")
+    if not isinstance(payload, Mapping):
+        return Decision("invalid", f"payload is not a JSON object but {_json_type(payload)}")
+    if event == "diagnostics:ping":
+        return Decision("ping", "diagnostics:ping")
+    try:
+        if event in BITBUCKET_DC_REVIEW_EVENTS:
+            return _bitbucket_dc_pull_request(event, payload, options)
+        if event == "pr:comment:added":
+            return _bitbucket_dc_comment(payload, options)
+        return Decision("ignore", f"event {_shown(event)} does not start a review")
+    except Malformed as exc:
+        return Decision("invalid", str(exc))
+    except ValidationError as exc:  # a field the checks above let through: still not ours
+        return Decision("invalid", bad_fields(exc))
+
+
+def _bitbucket_dc_pull_request(
+    event: str, payload: Mapping[str, Any], options: TriggerOptions
+) -> Decision:
+    pr = get_mapping(payload, "pullRequest")
+    state = _bitbucket_dc_state(pr)
+    if state != "OPEN":
+        return Decision("ignore", f"{event} of a {state} pull request does not start a review")
+    from_ref = get_mapping(pr, "fromRef", "pullRequest.fromRef")
+    to_ref = get_mapping(pr, "toRef", "pullRequest.toRef")
+    head = get_sha(from_ref, "latestCommit", "pullRequest.fromRef.latestCommit")
+    get_sha(to_ref, "latestCommit", "pullRequest.toRef.latestCommit")  # shape only
+    draft = pr.get("draft") is True  # only sent by servers that have drafts (8.18 and later)
+    target = ReviewTarget(
+        provider="bitbucket-dc",
+        repo=_bitbucket_dc_repo(to_ref),
+        pr_number=get_int(pr, "id", "pullRequest.id"),
+        head_sha=head,
+        base_sha=None,  # the target branch's head, not the merge base: read from the API
+        title=_text(pr.get("title")),
+        draft=draft,
+        author=_name_at(pr, "author", "user", "name"),
+        source_branch=_name_at(from_ref, "displayId"),
+        target_branch=_name_at(to_ref, "displayId"),
+    )
+    if draft and not options.review_drafts:
+        return Decision("ignore", "draft pull request (drafts are not reviewed)")
+    return Decision("review", event, target)
+
+
+def _bitbucket_dc_comment(payload: Mapping[str, Any], options: TriggerOptions) -> Decision:
+    comment = get_mapping(payload, "comment")
+    if not _is_command(comment.get("text"), options.command):
+        return Decision("ignore", f"comment on a pull request without {options.command!r}")
+    pr = get_mapping(payload, "pullRequest")
+    state = _bitbucket_dc_state(pr)
+    if state != "OPEN":
+        return Decision("ignore", f"comment on a {state} pull request")
+    target = ReviewTarget(
+        provider="bitbucket-dc",
+        repo=_bitbucket_dc_repo(get_mapping(pr, "toRef", "pullRequest.toRef")),
+        pr_number=get_int(pr, "id", "pullRequest.id"),
+        head_sha=None,  # the orchestrator fetches the pull request's head
+        base_sha=None,
+        title=_text(pr.get("title")),
+        trigger="command",
+    )
+    return Decision("review", f"{options.command} comment", target)
+
+
+def _bitbucket_dc_state(pr: Mapping[str, Any]) -> str:
+    state = get_str(pr, "state", "pullRequest.state")
+    if state not in BITBUCKET_DC_STATES:
+        raise Malformed("pullRequest.state is not one of OPEN, MERGED, DECLINED")
+    return state
+
+
+def _bitbucket_dc_repo(ref: Mapping[str, Any]) -> str:
+    repository = get_mapping(ref, "repository", "pullRequest.toRef.repository")
+    slug = get_str(repository, "slug", "pullRequest.toRef.repository.slug")
+    project = get_mapping(repository, "project", "pullRequest.toRef.repository.project")
+    key = get_str(project, "key", "pullRequest.toRef.repository.project.key")
+    name = f"{key}/{slug}"
+    if not is_repo_name("bitbucket-dc", name):
+        raise Malformed("pullRequest.toRef.repository is not PROJECT_KEY/repository_slug")
+    return name
+
+
 def _github_pull_request(payload: Mapping[str, Any], options: TriggerOptions) -> Decision:
     action = get_str(payload, "action")
     if action not in GITHUB_REVIEW_ACTIONS:
@@ -416,7 +514,16 @@ def _github_repo(payload: Mapping[str, Any]) -> str:
 def is_repo_name(provider: str, name: str) -> bool:
     """Whether `name` has the shape of a GitHub "owner/name", a GitLab project path or a
     Bitbucket "workspace/repo_slug"."""
-    patterns = {"github": _GITHUB_REPO, "gitlab": _GITLAB_PROJECT, "bitbucket": _BITBUCKET_REPO}
+    patterns = {
+        "github": _GITHUB_REPO,
+        "gitlab": _GITLAB_PROJECT,
+        "bitbucket": _BITBUCKET_REPO,
+        "bitbucket-dc": _BITBUCKET_DC_REPO,
+    }
+    if provider == "azure":  # Azure DevOps "project/repository" (names may hold spaces)
+        from codeprism.hosts.azure import is_azure_repo
+
+        return is_azure_repo(name)
     pattern = patterns.get(provider)
     return pattern is not None and len(name) <= MAX_NAME and pattern.fullmatch(name) is not None
 

@@ -34,7 +34,7 @@ from codeprism.webhooks import _metrics
 from codeprism.webhooks._store import connect, ensure_schema, snapshot, transaction
 from codeprism.webhooks.events import Decision, ReviewTarget
 
-PROVIDERS = frozenset({"github", "gitlab", "bitbucket", "api"})
+PROVIDERS = frozenset({"github", "gitlab", "bitbucket", "bitbucket-dc", "azure", "api"})
 REJECTED = frozenset({"unauthorized", "too_large", "bad_json", "bad_request"})
 _OUTCOME = {"review": "queued", "ignore": "ignored", "ping": "ping", "invalid": "invalid"}
 # The event name is a header a caller chose, possibly before authentication: labels are
