@@ -92,7 +92,7 @@ def _maintain(argv: Sequence[str]) -> int:
 COMMANDS = {
     "audit": (_audit, "audit repositories, paths or a GitHub organisation into the warehouse"),
     "review": (_review, "review a diff with the static analyzers and the LLM agents"),
-    "serve": (_serve, "serve webhook-driven reviews (GitHub, GitLab, API) on Ray Serve"),
+    "serve": (_serve, "review pull requests from GitHub, GitLab, Bitbucket, Azure webhooks"),
     "kpi": (_kpi, "print the KPI headline, or write the HTML report with --html"),
     "baseline": (_baseline, "record today's findings as accepted: `baseline create --repo PATH`"),
     "config": (_config, "show the effective settings and where each value came from"),

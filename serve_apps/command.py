@@ -220,9 +220,9 @@ class Server:
             return EXIT_INTERRUPTED
         self._remember_processes()
         print(f"codeprism serve: listening on {base}", flush=True)
-        print(
-            f"  POST {base}/webhooks/github   POST {base}/webhooks/gitlab   POST {base}/v1/reviews"
-        )
+        hooks = ("github", "gitlab", "bitbucket", "bitbucket-dc", "azure")
+        print("  POST " + "   ".join(f"{base}/webhooks/{hook}" for hook in hooks))
+        print(f"  POST {base}/v1/reviews")
         print(f"  GET  {base}/healthz   GET {base}/metrics   (Ctrl-C stops)", flush=True)
         while not self.stop.wait(10.0):
             self._remember_processes()  # replicas restart; remember their processes too
