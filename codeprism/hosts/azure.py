@@ -39,13 +39,12 @@ from pydantic import BaseModel, ConfigDict, SecretStr, ValidationInfo, field_val
 from codeprism.errors import ProblemKind, SourceError
 from codeprism.findings import Finding
 from codeprism.hosts.base import (
-    Backoff,
-    CallCounter,
     EventHook,
     HostError,
     Published,
     PullRequestInfo,
     Refused,
+    RestHost,
     Tally,
     http_attempt,
     http_url,
@@ -93,7 +92,7 @@ def is_azure_repo(name: object) -> bool:
     return isinstance(name, str) and len(name) <= 1024 and _FULL_NAME.fullmatch(name) is not None
 
 
-class AzureHost:
+class AzureHost(RestHost):
     def __init__(
         self,
         auth: AzureAuth,
@@ -105,29 +104,16 @@ class AzureHost:
         git_timeout_s: float = GIT_TIMEOUT_S,
     ) -> None:
         self.auth = auth
-        self._counter = CallCounter(on_event)
-        secret = auth.token.get_secret_value()
-        self._secrets = (secret, _basic(auth.token))
-        self._backoff = Backoff(max_retries, max_backoff_s, "Azure DevOps", self._secrets)
-        self._http = httpx.Client(timeout=timeout_s, headers={"User-Agent": "codeprism"})
+        self._secrets = (auth.token.get_secret_value(), _basic(auth.token))
+        super().__init__(
+            "Azure DevOps",
+            self._secrets,
+            max_retries=max_retries,
+            max_backoff_s=max_backoff_s,
+            on_event=on_event,
+            timeout_s=timeout_s,
+        )
         self._git_timeout_s = git_timeout_s
-
-    @property
-    def calls(self) -> int:
-        return self._counter.calls
-
-    @property
-    def backoffs(self) -> int:
-        return self._counter.backoffs
-
-    def __enter__(self) -> AzureHost:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._http.close()
 
     def pull_request(self, full_name: str, number: int) -> PullRequestInfo:
         """The pull request; head and base from its last iteration (source and merge base)."""

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 import httpx
 
@@ -135,6 +135,43 @@ class Backoff:
     host: str  # "GitHub" or "GitLab", for messages
     secrets: Iterable[str] = ()  # never shown in an error message; may grow (new tokens)
     sleep: Callable[[float], None] = time.sleep
+
+
+class RestHost:
+    """What every REST host client shares: its calls counted (and reported to `on_event`),
+    back-off on rate limits with its secrets scrubbed from errors, one HTTP client.
+    Use it as a context manager, or call `close()`."""
+
+    def __init__(
+        self,
+        host: str,
+        secrets: tuple[str, ...],
+        *,
+        max_retries: int,
+        max_backoff_s: float,
+        on_event: EventHook | None,
+        timeout_s: float,
+    ) -> None:
+        self._counter = CallCounter(on_event)
+        self._backoff = Backoff(max_retries, max_backoff_s, host, secrets)
+        self._http = httpx.Client(timeout=timeout_s, headers={"User-Agent": "codeprism"})
+
+    @property
+    def calls(self) -> int:
+        return self._counter.calls
+
+    @property
+    def backoffs(self) -> int:
+        return self._counter.backoffs
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
 
 
 def send(tally: Tally, what: str, attempt: Callable[[], T], policy: WaitPolicy, b: Backoff) -> T:

@@ -32,12 +32,11 @@ from pydantic import BaseModel, ConfigDict, SecretStr, ValidationInfo, field_val
 
 from codeprism.findings import Finding
 from codeprism.hosts.base import (
-    Backoff,
-    CallCounter,
     EventHook,
     HostError,
     Published,
     PullRequestInfo,
+    RestHost,
     Tally,
     http_attempt,
     http_url,
@@ -82,7 +81,7 @@ class BitbucketDCAuth(BaseModel):
         return {"Authorization": f"Bearer {self.token.get_secret_value()}"}
 
 
-class BitbucketDCHost:
+class BitbucketDCHost(RestHost):
     def __init__(
         self,
         auth: BitbucketDCAuth,
@@ -93,28 +92,16 @@ class BitbucketDCHost:
         timeout_s: float = 30.0,
     ) -> None:
         self.auth = auth
-        self._counter = CallCounter(on_event)
         secret = auth.token.get_secret_value()
         pair = base64.b64encode(f"{auth.git_user}:{secret}".encode()).decode()
-        self._backoff = Backoff(max_retries, max_backoff_s, "Bitbucket Data Center", (secret, pair))
-        self._http = httpx.Client(timeout=timeout_s, headers={"User-Agent": "codeprism"})
-
-    @property
-    def calls(self) -> int:
-        return self._counter.calls
-
-    @property
-    def backoffs(self) -> int:
-        return self._counter.backoffs
-
-    def __enter__(self) -> BitbucketDCHost:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._http.close()
+        super().__init__(
+            "Bitbucket Data Center",
+            (secret, pair),
+            max_retries=max_retries,
+            max_backoff_s=max_backoff_s,
+            on_event=on_event,
+            timeout_s=timeout_s,
+        )
 
     def pull_request(self, full_name: str, number: int) -> PullRequestInfo:
         """The pull request; its base is the target branch's head (`toRef.latestCommit`)."""

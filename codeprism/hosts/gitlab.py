@@ -21,13 +21,12 @@ from pydantic import BaseModel, ConfigDict, SecretStr, ValidationInfo, field_val
 
 from codeprism.findings import Finding
 from codeprism.hosts.base import (
-    Backoff,
-    CallCounter,
     EventHook,
     HostError,
     Published,
     PullRequestInfo,
     Refused,
+    RestHost,
     Tally,
     http_attempt,
     http_url,
@@ -68,7 +67,7 @@ class GitLabAuth(BaseModel):
         return f"{base}/{project_path}.git"
 
 
-class GitLabHost:
+class GitLabHost(RestHost):
     def __init__(
         self,
         auth: GitLabAuth,
@@ -79,27 +78,14 @@ class GitLabHost:
         timeout_s: float = 30.0,
     ) -> None:
         self.auth = auth
-        self._counter = CallCounter(on_event)
-        secret = (auth.token.get_secret_value(),)
-        self._backoff = Backoff(max_retries, max_backoff_s, "GitLab", secret)
-        self._http = httpx.Client(timeout=timeout_s, headers={"User-Agent": "codeprism"})
-
-    @property
-    def calls(self) -> int:
-        return self._counter.calls
-
-    @property
-    def backoffs(self) -> int:
-        return self._counter.backoffs
-
-    def __enter__(self) -> GitLabHost:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._http.close()
+        super().__init__(
+            "GitLab",
+            (auth.token.get_secret_value(),),
+            max_retries=max_retries,
+            max_backoff_s=max_backoff_s,
+            on_event=on_event,
+            timeout_s=timeout_s,
+        )
 
     def merge_request(self, project_id: int, iid: int) -> PullRequestInfo:
         data = self._json(Tally(self._counter), "GET", _mr_path(project_id, iid))
