@@ -244,18 +244,6 @@ class AzureHost(RestHost):
             raise HostError(f"git {args[0]} of the Azure DevOps pull request failed")
         return result.raw_stdout
 
-    def _json(self, tally: Tally, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-        response = self._request(tally, method, path, **kwargs)
-        try:
-            data = response.json()
-        except ValueError:
-            raise HostError(
-                f"Azure DevOps {path}: the answer is not JSON", response.status_code
-            ) from None
-        if not isinstance(data, dict):
-            raise HostError(f"Azure DevOps {method} {path}: expected a JSON object")
-        return data
-
     def _request(self, tally: Tally, method: str, path: str, **kwargs: Any) -> httpx.Response:
         sep = "&" if "?" in path else "?"
         url = f"{self.auth.api_url}{path}{sep}api-version={API_VERSION}"

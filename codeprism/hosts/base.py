@@ -152,9 +152,27 @@ class RestHost:
         on_event: EventHook | None,
         timeout_s: float,
     ) -> None:
+        self._host = host
         self._counter = CallCounter(on_event)
         self._backoff = Backoff(max_retries, max_backoff_s, host, secrets)
         self._http = httpx.Client(timeout=timeout_s, headers={"User-Agent": "codeprism"})
+
+    def _request(self, tally: Tally, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One counted request to the host's API (each client knows its URLs and auth)."""
+        raise NotImplementedError
+
+    def _json(self, tally: Tally, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        """A request whose answer must be a JSON object."""
+        response = self._request(tally, method, path, **kwargs)
+        try:
+            data = response.json()
+        except ValueError:
+            raise HostError(
+                f"{self._host} {path}: the answer is not JSON", response.status_code
+            ) from None
+        if not isinstance(data, dict):
+            raise HostError(f"{self._host} {method} {path}: expected a JSON object")
+        return data
 
     @property
     def calls(self) -> int:

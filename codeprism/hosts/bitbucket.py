@@ -218,18 +218,6 @@ class BitbucketHost(RestHost):
             raise HostError(f"Bitbucket pointed outside its API: {url[:200]}")
         return url.removeprefix(self.auth.api_url)
 
-    def _json(self, tally: Tally, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-        response = self._request(tally, method, path, **kwargs)
-        try:
-            data = response.json()
-        except ValueError:
-            raise HostError(
-                f"Bitbucket {path}: the answer is not JSON", response.status_code
-            ) from None
-        if not isinstance(data, dict):
-            raise HostError(f"Bitbucket {method} {path}: expected a JSON object")
-        return data
-
     def _request(self, tally: Tally, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """One counted request; a redirect raises `_Redirected` with the path it points at."""
         inner = http_attempt(

@@ -200,18 +200,6 @@ class BitbucketDCHost(RestHost):
                 raise HostError(f"Bitbucket Data Center GET {pr}/activities: too many pages")
         return found
 
-    def _json(self, tally: Tally, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-        response = self._request(tally, method, path, **kwargs)
-        try:
-            data = response.json()
-        except ValueError:
-            raise HostError(
-                f"Bitbucket Data Center {path}: the answer is not JSON", response.status_code
-            ) from None
-        if not isinstance(data, dict):
-            raise HostError(f"Bitbucket Data Center {method} {path}: expected a JSON object")
-        return data
-
     def _request(
         self,
         tally: Tally,
