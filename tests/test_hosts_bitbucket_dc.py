@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from codeprism.errors import ConfigError
+from codeprism.errors import ConfigError, SourceError
 from codeprism.findings import Finding, Severity
 from codeprism.hosts.base import HostError, Published, RateLimited
 from codeprism.hosts.bitbucket_dc import BitbucketDCAuth, BitbucketDCHost
@@ -79,14 +79,35 @@ def test_the_diff_is_the_raw_diff_stream(
     assert [r.path for r in server.requests] == [f"{REST}{PR}.diff"]
 
 
-def test_the_head_is_fetched_over_git_from_scm(server: FakeBitbucketDC, tmp_path: Path) -> None:
+def test_the_head_is_fetched_over_git_from_scm_with_the_token_as_bearer(
+    server: FakeBitbucketDC, tmp_path: Path
+) -> None:
+    """Project and repository tokens take only Bearer, for git too (the fake refuses Basic)."""
     client = host(server)
     info = client.pull_request(REPO, NUMBER)
     head = client.head_commit(REPO, info.head_sha)
-    assert head.url == f"{server.git_url}/{REPO}.git" and head.user == "x-token-auth"
+    assert head.url == f"{server.git_url}/{REPO}.git" and head.user is None
     fetch_commit(head, ["mod.py"], tmp_path / "fetched", 60)
     shown = git("--git-dir", str(tmp_path / "fetched"), "show", f"{info.head_sha}:mod.py")
     assert "line_3 = 33" in shown
+    basic = head.model_copy(update={"user": "x-token-auth"})
+    with pytest.raises(SourceError) as refused:
+        fetch_commit(basic, ["mod.py"], tmp_path / "refused", 60)
+    assert TOKEN not in str(refused.value)
+
+
+def test_a_personal_token_s_owner_as_git_user_sends_basic(
+    server: FakeBitbucketDC, tmp_path: Path
+) -> None:
+    server.git_user = "jdoe"
+    auth = BitbucketDCAuth(
+        api_url=server.url, git_url=server.git_url, token=SecretStr(TOKEN), git_user="jdoe"
+    )
+    client = BitbucketDCHost(auth)
+    head = client.head_commit(REPO, client.pull_request(REPO, NUMBER).head_sha)
+    assert head.user == "jdoe"
+    fetch_commit(head, ["mod.py"], tmp_path / "fetched", 60)
+    assert git("--git-dir", str(tmp_path / "fetched"), "show", f"{head.sha}:mod.py")
 
 
 def test_publish_anchors_comments_then_a_summary_and_is_idempotent_on_retry(

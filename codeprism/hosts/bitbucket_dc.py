@@ -11,18 +11,15 @@ one summary comment; every body ends with the review's marker, so a retried publ
 pull request's comments (the COMMENTED `activities`, paged by `start`, `isLastPage` and
 `nextPageStart`) and skips what is there (`post_marked_notes`, shared with GitLab and Cloud).
 
-Authentication is an HTTP access token, sent as a Bearer token to the REST API and to git
-(HTTP Basic, the only way `codeprism.sources.gitcmd` sends a token) as the password of
-`git_user`. Atlassian's "HTTP access tokens" page: a personal token works in place of its
-owner's password, so `git_user` must be that user's name; project and repository tokens are
-Bearer-only, for git too, which the git layer cannot send yet (the REST calls work with them,
-fetching the head for static analysis does not). A 429 waits for
+Authentication is an HTTP access token, sent as a Bearer token to the REST API and to git.
+Atlassian's "HTTP access tokens" page: project and repository tokens take only Bearer, for git
+too; a personal token also works in place of its owner's password, so a server that refuses
+Bearer for git can be given `git_user` (that user's name) and gets HTTP Basic. A 429 waits for
 `Retry-After` (else a minute), as Cloud's does; any other error status raises `HostError`.
 """
 
 from __future__ import annotations
 
-import base64
 import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
@@ -65,7 +62,7 @@ class BitbucketDCAuth(BaseModel):
     api_url: str
     git_url: str | None = None  # clone URLs' base; None: {api_url}/scm
     token: SecretStr
-    git_user: str = "x-token-auth"  # git's Basic user: a personal token's owner (see above)
+    git_user: str | None = None  # None: Bearer for git; else Basic as this user (see above)
 
     @field_validator("api_url", "git_url")
     @classmethod
@@ -92,11 +89,9 @@ class BitbucketDCHost(RestHost):
         timeout_s: float = 30.0,
     ) -> None:
         self.auth = auth
-        secret = auth.token.get_secret_value()
-        pair = base64.b64encode(f"{auth.git_user}:{secret}".encode()).decode()
         super().__init__(
             "Bitbucket Data Center",
-            (secret, pair),
+            (auth.token.get_secret_value(),),
             max_retries=max_retries,
             max_backoff_s=max_backoff_s,
             on_event=on_event,

@@ -88,7 +88,8 @@ class Secrets(BaseModel):
     bitbucket_dc_token: SecretStr | None = None  # an HTTP access token
     bitbucket_dc_api_url: str | None = None  # the server's base URL (REST under /rest/api/1.0)
     bitbucket_dc_git_url: str | None = None  # None: {bitbucket_dc_api_url}/scm
-    bitbucket_dc_git_user: str = "x-token-auth"  # set it to a personal token's owner (git)
+    # None: git gets the token as a Bearer token; a personal token's owner: HTTP Basic
+    bitbucket_dc_git_user: str | None = None
 
     def github_auth(self) -> GitHubAuth | None:
         """GitHub App auth when an app id is set, else a personal token; None: no GitHub."""

@@ -25,7 +25,7 @@ from codeprism.errors import ProblemKind, SourceError
 from codeprism.sources.gitcmd import (
     GitResult,
     auth_env,
-    basic_credential,
+    authorization,
     failure_kind,
     run_git,
     summarise,
@@ -52,7 +52,8 @@ class HeadCommit(BaseModel):
     url: str  # clone URL, without credentials
     sha: str = Field(pattern=r"^[0-9a-f]{40}$")
     token: SecretStr | None = None
-    user: str = "x-access-token"  # the HTTP basic user the host expects with a token
+    # the HTTP Basic user the host expects with a token; None: the token as a Bearer token
+    user: str | None = "x-access-token"
 
 
 def checkout_git(spec: RepoSpec, cache_dir: Path, token: str | None, timeout_s: float) -> Checkout:
@@ -187,14 +188,14 @@ class _Remote:
         timeout_s: float,
         *,
         branch: str | None = None,
-        user: str = "x-access-token",
+        user: str | None = "x-access-token",
     ) -> None:
         self.url = url
         self.branch = branch
         self.timeout_s = timeout_s
         self.deadline = time.monotonic() + timeout_s
-        # the header value too: a GIT_TRACE_CURL in the caller's environment would print it
-        self.secrets = (token, basic_credential(token, user)) if token else ()
+        # the header's credential too: a GIT_TRACE_CURL in the caller's environment prints it
+        self.secrets = (token, authorization(token, user).partition(" ")[2]) if token else ()
         self.env = auth_env(self.url, token, user)
 
     def clone(self, base: Path, key: str, dest: Path) -> None:

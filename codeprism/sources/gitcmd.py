@@ -77,7 +77,7 @@ def git_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def auth_env(url: str, token: str | None, user: str = "x-access-token") -> dict[str, str]:
+def auth_env(url: str, token: str | None, user: str | None = "x-access-token") -> dict[str, str]:
     """Send `token` to this remote's host only, as an HTTP header set through the environment.
 
     The environment is private to the process (unlike argv, which `ps` shows) and never
@@ -86,13 +86,19 @@ def auth_env(url: str, token: str | None, user: str = "x-access-token") -> dict[
     parts = urlsplit(url)
     if not token or parts.scheme not in ("http", "https") or not parts.hostname:
         return {}
-    basic = basic_credential(token, user)
     index = int(os.environ.get("GIT_CONFIG_COUNT", "0") or 0)  # keep the caller's own entries
     return {
         "GIT_CONFIG_COUNT": str(index + 1),
         f"GIT_CONFIG_KEY_{index}": f"http.{parts.scheme}://{parts.netloc}/.extraHeader",
-        f"GIT_CONFIG_VALUE_{index}": f"Authorization: Basic {basic}",
+        f"GIT_CONFIG_VALUE_{index}": f"Authorization: {authorization(token, user)}",
     }
+
+
+def authorization(token: str, user: str | None = "x-access-token") -> str:
+    """The Authorization value git sends: Basic with `user` and the token as its password,
+    or Bearer with the token alone where `user` is None (Bitbucket Data Center's project and
+    repository tokens take nothing else)."""
+    return f"Basic {basic_credential(token, user)}" if user is not None else f"Bearer {token}"
 
 
 def basic_credential(token: str, user: str = "x-access-token") -> str:

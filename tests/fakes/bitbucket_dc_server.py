@@ -8,8 +8,8 @@ lineType, fileType, diffType}), refused with 409 unless it is an ADDED line of t
 the diff; `GET .../activities` lists the COMMENTED activities newest first, page by page
 (`start`, `limit`, `isLastPage`, `nextPageStart`). Requests need `Authorization: Bearer
 <token>`; errors are `{"errors": [{"message": ...}]}`; `push_reply` scripts a one-off answer.
-With `git_root`, `/scm/{key}/{slug}.git` is served over git's smart HTTP for `git_user` with
-the token as password.
+With `git_root`, `/scm/{key}/{slug}.git` is served over git's smart HTTP to the token as a
+Bearer token, or, with `git_user`, only as that user's HTTP Basic password.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class FakeBitbucketDC:
         self,
         *,
         token: str = "bbdc-http-access-token",
-        git_user: str = "x-token-auth",
+        git_user: str | None = None,
         page_limit: int = 25,
         git_root: Path | None = None,
     ) -> None:
@@ -257,9 +257,11 @@ class FakeBitbucketDC:
         return Reply(201, comment)
 
     def _git_credential_ok(self, authorization: str) -> bool:
-        scheme, _, encoded = authorization.partition(" ")
+        scheme, _, credential = authorization.partition(" ")
+        if self.git_user is None:
+            return scheme.lower() == "bearer" and credential == self.token
         try:
-            user, _, password = base64.b64decode(encoded).decode().partition(":")
+            user, _, password = base64.b64decode(credential).decode().partition(":")
         except ValueError:
             return False
-        return scheme == "Basic" and user == self.git_user and password == self.token
+        return scheme.lower() == "basic" and user == self.git_user and password == self.token
