@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # The whole test suite: lint, types, tests. Fails when no test ran (pytest exit 5).
 source "$(dirname "${BASH_SOURCE[0]}")/_venv.sh"
-# The KPI report test opens the report in Debian's chromium (Playwright downloads no browser).
-if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then
-  echo "installing chromium for the KPI report test" >&2
+# From Debian: chromium for the KPI report test (Playwright downloads no browser) and
+# shellcheck for the GitHub Action's script.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v shellcheck >/dev/null || missing+=(shellcheck)
+if [ "${#missing[@]}" -gt 0 ] && command -v apt-get >/dev/null; then
+  echo "installing ${missing[*]} for the tests" >&2
   as_root=""; [ "$(id -u)" -eq 0 ] || as_root="sudo -n"
   { $as_root apt-get update -qq && $as_root env DEBIAN_FRONTEND=noninteractive \
-      apt-get install -y -qq chromium; } >&2 \
-    || echo "could not install chromium: the KPI report test will fail" >&2
+      apt-get install -y -qq "${missing[@]}"; } >&2 \
+    || echo "could not install ${missing[*]}: the KPI report test fails, shellcheck's is skipped" >&2
 fi
 ruff check .
 ruff format --check .
