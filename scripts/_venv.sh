@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the other scripts: create .venv and install codeprism with its dev tools.
 # Needs only python3.11 and git; pip re-installs nothing when the environment is current.
 set -euo pipefail

@@ -2,7 +2,7 @@
 # The whole test suite: lint, types, tests. Fails when no test ran (pytest exit 5).
 source "$(dirname "${BASH_SOURCE[0]}")/_venv.sh"
 # From Debian: chromium for the KPI report test (Playwright downloads no browser) and
-# shellcheck for the GitHub Action's script.
+# the linter of the GitHub Action's script, shellcheck.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v shellcheck >/dev/null || missing+=(shellcheck)
