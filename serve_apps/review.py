@@ -153,8 +153,9 @@ api = FastAPI(title="codeprism", docs_url=None, redoc_url=None)
 # handlers see when the class is decorated.
 def _api_decision(payload: Any) -> Decision:
     """`{"diff": "...", "repo": "label"}`, or `{"repo": "owner/name", "pr": 12}` (GitHub;
-    `"provider": "gitlab"` with `"project_id"` for a GitLab merge request, `"provider":
-    "bitbucket"` with "workspace/repo" for a Bitbucket Cloud one). Never raises:
+    `"provider": "gitlab"` with `"project_id"` for a GitLab merge request; `"bitbucket"`
+    ("workspace/repo"), `"bitbucket-dc"` ("PROJECT/repo") or `"azure"` ("project/repo") for
+    the other hosts). Never raises:
     a body of any shape is a decision, "invalid" with the reason when it is not a request."""
     if not isinstance(payload, dict):
         return Decision("invalid", "the body must be a JSON object")
@@ -197,7 +198,7 @@ def _api_decision(payload: Any) -> Decision:
     if target.provider == "api" or target.pr_number is None:
         return Decision("invalid", 'give {"diff": "..."} or {"repo": "owner/name", "pr": N}')
     if not is_repo_name(target.provider, target.repo):  # it ends up in host API paths
-        return Decision("invalid", f"repo is not a {target.provider} repository name")
+        return Decision("invalid", f"repo is not a repository name on {target.provider}")
     if target.provider == "gitlab" and target.project_id is None:
         return Decision("invalid", "a GitLab merge request needs its project_id")
     return Decision("review", f"{target.provider} pull request by API", target)

@@ -397,6 +397,10 @@ API_BODIES: list[dict[str, Any]] = [
     {"diff": "--- a/x.py\n+++ b/x.py\n@@ -1 +1 @@\n-a\n+b\n", "repo": "demo"},
     {"repo": "octo/app", "pr": 7, "installation_id": 3},
     {"provider": "gitlab", "repo": "group/project", "pr": 1, "project_id": 5},
+    {"provider": "bitbucket", "repo": "team_name/repo_name", "pr": 12},
+    {"provider": "bitbucket-dc", "repo": "PROJ/service", "pr": 7},
+    {"provider": "bitbucket-dc", "repo": "~JDOE/scratch", "pr": 7},  # a personal project
+    {"provider": "azure", "repo": "Fabrikam Fiber/web app", "pr": 21},
 ]
 HOSTILE: list[Any] = [*WRONG_TYPES, "a\udc80b", "../../etc", "a" * 100_000, 2**63 - 1, "gitlab"]
 
@@ -416,7 +420,12 @@ def test_review_api_bodies_with_any_field_broken(base: dict[str, Any]) -> None:
         ({"repo": "octo/app", "pr": 10**30}, "bad fields: pr_number"),
         ({"repo": "octo/app", "pr": True}, "pr must be an integer"),
         ({"repo": "octo/app", "pr": "7"}, "pr must be an integer"),
-        ({"repo": "../../etc", "pr": 7}, "repo is not a github repository name"),
+        ({"repo": "../../etc", "pr": 7}, "repo is not a repository name on github"),
+        (
+            {"provider": "bitbucket-dc", "repo": "PROJ/a/b", "pr": 7},
+            "repo is not a repository name on bitbucket-dc",
+        ),
+        ({"provider": "azure", "repo": "../x", "pr": 7}, "repo is not a repository name on azure"),
         (
             {"provider": "gitlab", "repo": "g/p", "pr": 1},
             "a GitLab merge request needs its project_id",
