@@ -19,7 +19,7 @@ from __future__ import annotations
 import copy
 import json
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -180,12 +180,24 @@ def paths(value: Any) -> list[JsonPath]:
     return found
 
 
+def each_field_set(payload: Any, values: Sequence[Any]) -> Iterator[JsonPath]:
+    """Set each of `values` at each path of `payload` in turn, yielding the path while the
+    value is in place; every field is restored before the next path."""
+    for path in paths(payload):
+        parent = _parent(payload, path)
+        original = parent[path[-1]]
+        try:
+            for value in values:
+                parent[path[-1]] = value
+                yield path
+        finally:
+            parent[path[-1]] = original
+
+
 def with_value(payload: Any, path: JsonPath, raw: bytes) -> bytes:
     """`payload` as JSON with the value at `path` replaced by the raw bytes `raw`.
     `payload` is changed for the duration of the call only."""
-    parent = payload
-    for key in path[:-1]:
-        parent = parent[key]
+    parent = _parent(payload, path)
     old = parent[path[-1]]
     parent[path[-1]] = _SPLICE
     try:
@@ -337,6 +349,12 @@ def _derived(provider: Provider, event: str, name: str, payload: Any) -> Fixture
 
 def _hook(kind: str, f: Fixture, body: bytes, what: str, expect: Expect) -> FuzzedWebhook:
     return FuzzedWebhook(f.provider, f.event, body, kind, f"{what} ({f.name})", expect)
+
+
+def _parent(payload: Any, path: JsonPath) -> Any:
+    for key in path[:-1]:
+        payload = payload[key]
+    return payload
 
 
 def _dotted(path: JsonPath) -> str:
